@@ -1,0 +1,496 @@
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# Fields only the transition methods may write (see ``write``).
+PROTECTED_FIELDS = {"state", "date_started", "date_completed", "date_verified"}
+OPEN_STATES = ("draft", "scheduled", "in_progress", "on_hold")
+BUS_NOTIFICATION = "field_work_order/changed"
+BUS_SUBCHANNEL = "field_work_order_dispatch"
+
+
+class FieldWorkOrder(models.Model):
+    _name = "field.work.order"
+    _description = "Work Order"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, scheduled_start, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default=lambda self: _("New")
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        check_company=True,
+    )
+    service_partner_id = fields.Many2one(
+        "res.partner", string="Service Address", index=True, tracking=True, check_company=True,
+        compute="_compute_service_partner_id", store=True, readonly=False, precompute=True,
+        domain="[('id', 'child_of', partner_id)]",
+        help="Where the job takes place: a contact or address of the customer.",
+    )
+    unit_number = fields.Char(string="Unit", tracking=True)
+    access_instructions = fields.Text(
+        tracking=True, help="Gate codes, key box, parking, who lets the technician in."
+    )
+    site_contact_name = fields.Char(string="Site Contact", tracking=True)
+    site_contact_phone = fields.Char(string="Site Contact Phone", tracking=True)
+    description = fields.Text(string="Job Description", tracking=True, help="Scope of work.")
+    safety_requirements = fields.Text(tracking=True)
+    job_type_id = fields.Many2one(
+        "field.work.order.job.type", string="Job Type", tracking=True, check_company=True
+    )
+    priority = fields.Selection(
+        [("0", "Normal"), ("1", "High"), ("2", "Urgent"), ("3", "Emergency")],
+        default="0", required=True, index=True, tracking=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("in_progress", "In Progress"),
+            ("on_hold", "On Hold"),
+            ("done", "Done"),
+            ("verified", "Verified"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft", required=True, readonly=True, copy=False, index=True, tracking=True,
+        group_expand=True,
+        help="Draft: requested, not planned yet.\n"
+        "Scheduled: a technician or subcontractor and a time slot are set.\n"
+        "In Progress: the technician is working on it.\n"
+        "On Hold: work paused (waiting for parts, access, the customer).\n"
+        "Done: the technician finished the job.\n"
+        "Verified: a dispatcher checked the work.\n"
+        "Cancelled: the job will not be done.",
+    )
+    scheduled_start = fields.Datetime(tracking=True, index=True)
+    scheduled_end = fields.Datetime(
+        tracking=True, compute="_compute_scheduled_end", store=True, readonly=False,
+        precompute=True,
+    )
+    deadline = fields.Datetime(tracking=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Lead Technician", index=True, tracking=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    technician_ids = fields.Many2many(
+        "res.users", "field_work_order_technician_rel", "work_order_id", "user_id",
+        string="Technicians", domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        help="Everyone assigned to the job; the lead technician is always one of them.",
+    )
+    subcontractor_id = fields.Many2one(
+        "res.partner", string="Subcontractor", tracking=True, check_company=True,
+        help="A vendor doing the job instead of our technicians.",
+    )
+    date_started = fields.Datetime(string="Started On", readonly=True, copy=False)
+    date_completed = fields.Datetime(string="Completed On", readonly=True, copy=False)
+    date_verified = fields.Datetime(string="Verified On", readonly=True, copy=False)
+    material_ids = fields.One2many("field.work.order.material", "work_order_id", string="Materials")
+    labor_ids = fields.One2many("field.work.order.labor", "work_order_id", string="Labor")
+    checklist_ids = fields.One2many(
+        "field.work.order.checklist.line", "work_order_id", string="Checklist"
+    )
+    photo_ids = fields.One2many("field.work.order.photo", "work_order_id", string="Photos")
+    signature = fields.Image(copy=False, attachment=True, max_width=1024, max_height=1024)
+    signed_by = fields.Char(copy=False, tracking=True)
+    signed_on = fields.Datetime(readonly=True, copy=False)
+    labor_hours = fields.Float(compute="_compute_labor_hours", string="Labor Hours")
+    overlap_warning = fields.Text(
+        compute="_compute_overlap_warning",
+        help="Technicians of this order booked on another order at the same time.",
+    )
+    service_history = fields.Html(
+        compute="_compute_service_history", sanitize=False,
+        help="Earlier orders at this service address, whoever did them.",
+    )
+    service_order_count = fields.Integer(compute="_compute_history_counts")
+    partner_order_count = fields.Integer(compute="_compute_history_counts")
+    is_dispatcher = fields.Boolean(compute="_compute_is_dispatcher")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)", "A work order reference must be unique."),
+    ]
+
+    @api.depends("partner_id")
+    def _compute_service_partner_id(self):
+        for order in self:
+            if not order.service_partner_id or (
+                order.service_partner_id.commercial_partner_id
+                != order.partner_id.commercial_partner_id
+            ):
+                order.service_partner_id = order.partner_id
+
+    @api.depends("scheduled_start", "job_type_id")
+    def _compute_scheduled_end(self):
+        for order in self:
+            start = order.scheduled_start
+            if start and (not order.scheduled_end or order.scheduled_end <= start):
+                order.scheduled_end = start + timedelta(hours=order.job_type_id.planned_hours or 1.0)
+
+    @api.depends("labor_ids.duration")
+    def _compute_labor_hours(self):
+        for order in self:
+            order.labor_hours = sum(order.labor_ids.mapped("duration"))
+
+    @api.depends_context("uid")
+    def _compute_is_dispatcher(self):
+        self.is_dispatcher = self.env.user.has_group("field_work_order.group_dispatcher")
+
+    @api.depends("scheduled_start", "scheduled_end", "technician_ids", "state")
+    def _compute_overlap_warning(self):
+        planned = self.filtered(
+            lambda o: o.scheduled_start and o.scheduled_end and o.technician_ids
+            and o.state in OPEN_STATES
+        )
+        (self - planned).overlap_warning = False
+        if not planned:
+            return
+        others = self.search([
+            ("id", "not in", planned.ids),
+            ("state", "in", OPEN_STATES),
+            ("technician_ids", "in", planned.technician_ids.ids),
+            ("scheduled_start", "<", max(planned.mapped("scheduled_end"))),
+            ("scheduled_end", ">", min(planned.mapped("scheduled_start"))),
+        ])
+        for order in planned:
+            lines = []
+            for other in others:
+                shared = order.technician_ids & other.technician_ids
+                if (shared and other.scheduled_start < order.scheduled_end
+                        and other.scheduled_end > order.scheduled_start):
+                    lines.append(_(
+                        "%(technicians)s also booked on %(order)s (%(start)s - %(end)s)",
+                        technicians=", ".join(shared.mapped("name")), order=other.name,
+                        start=fields.Datetime.to_string(other.scheduled_start),
+                        end=fields.Datetime.to_string(other.scheduled_end),
+                    ))
+            order.overlap_warning = "\n".join(lines) or False
+
+    @api.depends("service_partner_id")
+    def _compute_service_history(self):
+        # sudo: technicians see a read-only summary (date, job type, outcome) of
+        # earlier orders at the address without access to those records.
+        past = self.sudo().search([
+            ("service_partner_id", "in", self.service_partner_id.ids),
+            ("id", "not in", self.ids),
+            ("company_id", "in", self.env.companies.ids),
+            ("state", "in", ("done", "verified", "cancelled")),
+        ], order="date_completed desc, id desc")
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for order in self:
+            rows = [p for p in past if p.service_partner_id == order.service_partner_id][:10]
+            if not rows:
+                order.service_history = False
+                continue
+            body = Markup("").join(
+                Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>") % (
+                    p.name,
+                    fields.Date.to_string(p.date_completed) if p.date_completed else "",
+                    p.job_type_id.name or "",
+                    states[p.state],
+                )
+                for p in rows
+            )
+            order.service_history = Markup(
+                "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+                "<th>%s</th></tr></thead><tbody>%s</tbody></table>"
+            ) % (_("Reference"), _("Date"), _("Job Type"), _("Outcome"), body)
+
+    def _compute_history_counts(self):
+        by_address = dict(self._read_group(
+            [("service_partner_id", "in", self.service_partner_id.ids)],
+            ["service_partner_id"], ["__count"],
+        ))
+        by_partner = dict(self._read_group(
+            [("partner_id", "in", self.partner_id.ids)], ["partner_id"], ["__count"],
+        ))
+        for order in self:
+            order.service_order_count = by_address.get(order.service_partner_id, 0)
+            order.partner_order_count = by_partner.get(order.partner_id, 0)
+
+    @api.constrains("scheduled_start", "scheduled_end")
+    def _check_schedule(self):
+        for order in self:
+            if order.scheduled_start and order.scheduled_end and (
+                order.scheduled_end < order.scheduled_start
+            ):
+                raise ValidationError(_(
+                    "%(order)s: the scheduled end is before the scheduled start.", order=order.name
+                ))
+
+    @api.constrains("user_id", "subcontractor_id")
+    def _check_assignee(self):
+        for order in self:
+            if order.user_id and order.subcontractor_id:
+                raise ValidationError(_(
+                    "%(order)s: assign either technicians or a subcontractor, not both.",
+                    order=order.name,
+                ))
+
+    @api.onchange("job_type_id")
+    def _onchange_job_type_id(self):
+        if self.job_type_id and not self.checklist_ids:
+            self.checklist_ids = self._job_type_checklist_commands(self.job_type_id)
+        if self.job_type_id and not self.material_ids:
+            self.material_ids = self._job_type_material_commands(self.job_type_id)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("fwo_transition"):
+            for vals in vals_list:
+                self._check_protected(vals, creating=True)
+        job_types = self.env["field.work.order.job.type"].browse(
+            [vals["job_type_id"] for vals in vals_list if vals.get("job_type_id")]
+        )
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    vals.get("company_id") or self.env.company.id
+                ).next_by_code("field.work.order") or _("New")
+            if vals.get("user_id"):
+                vals["technician_ids"] = [*vals.get("technician_ids", []), (4, vals["user_id"])]
+            if vals.get("signature"):
+                vals["signed_on"] = fields.Datetime.now()
+            job_type = job_types.filtered(lambda jt, v=vals: jt.id == v.get("job_type_id"))
+            if job_type and not vals.get("checklist_ids"):
+                vals["checklist_ids"] = self._job_type_checklist_commands(job_type)
+            if job_type and not vals.get("material_ids"):
+                vals["material_ids"] = self._job_type_material_commands(job_type)
+        orders = super().create(vals_list)
+        orders._notify_dispatchers()
+        return orders
+
+    def write(self, vals):
+        if not self.env.context.get("fwo_transition"):
+            self._check_protected(vals)
+        if "signature" in vals:
+            vals = dict(vals, signed_on=fields.Datetime.now() if vals["signature"] else False)
+        res = super().write(vals)
+        if "user_id" in vals or "technician_ids" in vals:
+            for order in self.filtered(lambda o: o.user_id and o.user_id not in o.technician_ids):
+                order.technician_ids = [(4, order.user_id.id)]
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        if any(order.state not in ("draft", "cancelled") for order in self):
+            raise UserError(_("Only draft or cancelled work orders can be deleted; cancel it first."))
+
+    def _check_protected(self, vals, creating=False):
+        protected = PROTECTED_FIELDS.intersection(vals)
+        if creating and vals.get("state", "draft") == "draft":
+            protected.discard("state")
+        if protected:
+            raise UserError(_(
+                "The status and its dates change only through the work order buttons "
+                "(Schedule, Start, Complete...), not by editing: %(fields)s.",
+                fields=", ".join(sorted(protected)),
+            ))
+
+    @api.model
+    def _job_type_checklist_commands(self, job_type):
+        return [
+            (0, 0, {"name": line.name, "required": line.required, "sequence": line.sequence})
+            for line in job_type.checklist_template_ids
+        ]
+
+    @api.model
+    def _job_type_material_commands(self, job_type):
+        return [
+            (0, 0, {
+                "product_id": line.product_id.id,
+                "product_uom_qty": line.product_uom_qty,
+                "product_uom_id": line.product_id.uom_id.id,
+            })
+            for line in job_type.material_ids
+        ]
+
+    # ------------------------------------------------------------------
+    # Transitions: the one place each state change and its rules live.
+    # ------------------------------------------------------------------
+    def _now(self):
+        """When the transition happened: now, or the device time the sync layer validated."""
+        return fields.Datetime.to_datetime(self.env.context.get("fwo_at")) or fields.Datetime.now()
+
+    def _check_state(self, allowed, action):
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for order in self:
+            if order.state not in allowed:
+                raise UserError(_(
+                    "Cannot %(action)s %(order)s: it is %(state)s (allowed from: %(allowed)s).",
+                    action=action, order=order.name, state=states[order.state],
+                    allowed=", ".join(states[s] for s in allowed),
+                ))
+
+    def _check_dispatcher(self, action):
+        if not self.env.user.has_group("field_work_order.group_dispatcher"):
+            raise AccessError(_("Only a dispatcher can %(action)s work orders.", action=action))
+
+    def _set_state(self, vals):
+        self.with_context(fwo_transition=True).write(vals)
+        self._notify_dispatchers()
+        return True
+
+    def _notify_dispatchers(self):
+        """Tell the company's dispatchers which orders changed (ids only)."""
+        if not self:
+            return
+        bus = self.env["bus.bus"].sudo()
+        for company in self.company_id:
+            ids = self.filtered(lambda o, c=company: o.company_id == c).ids
+            bus._sendone((company, BUS_SUBCHANNEL), BUS_NOTIFICATION, {"ids": ids})
+
+    def action_schedule(self):
+        self._check_state(("draft",), _("schedule"))
+        for order in self:
+            if not (order.user_id or order.subcontractor_id):
+                raise UserError(_(
+                    "%(order)s needs a lead technician or a subcontractor before it can be "
+                    "scheduled.", order=order.name,
+                ))
+            if not order.scheduled_start:
+                raise UserError(_(
+                    "%(order)s needs a scheduled start before it can be scheduled.",
+                    order=order.name,
+                ))
+        res = self._set_state({"state": "scheduled"})
+        for order in self.filtered("overlap_warning"):
+            order.message_post(body=_("Double booking: %(warning)s", warning=order.overlap_warning))
+        return res
+
+    def action_start(self):
+        self._check_state(("scheduled",), _("start"))
+        is_dispatcher = self.env.user.has_group("field_work_order.group_dispatcher")
+        for order in self:
+            if not is_dispatcher and self.env.user not in order.technician_ids:
+                raise AccessError(_(
+                    "You are not assigned to %(order)s: only its technicians or a dispatcher "
+                    "can start it.", order=order.name,
+                ))
+        now = self._now()
+        for order in self:
+            order._set_state({"state": "in_progress", "date_started": order.date_started or now})
+        self._open_labor(now)
+        return True
+
+    def action_hold(self):
+        self._check_state(("in_progress",), _("put on hold"))
+        now = self._now()
+        self._close_labor(now)
+        return self._set_state({"state": "on_hold"})
+
+    def action_resume(self):
+        self._check_state(("on_hold",), _("resume"))
+        now = self._now()
+        self._set_state({"state": "in_progress"})
+        self._open_labor(now)
+        return True
+
+    def action_complete(self):
+        self._check_state(("in_progress",), _("complete"))
+        for order in self:
+            missing = order.checklist_ids.filtered(lambda line: line.required and not line.done)
+            if missing:
+                raise UserError(_(
+                    "%(order)s cannot be completed: required checklist items are not done: "
+                    "%(items)s.", order=order.name, items=", ".join(missing.mapped("name")),
+                ))
+            if order.company_id.fwo_signature_required and not order.signature:
+                raise UserError(_(
+                    "%(order)s cannot be completed without the customer's signature.",
+                    order=order.name,
+                ))
+        now = self._now()
+        self._close_labor(now)
+        return self._set_state({"state": "done", "date_completed": now})
+
+    def action_verify(self):
+        self._check_state(("done",), _("verify"))
+        self._check_dispatcher(_("verify"))
+        for order in self:
+            if self.env.user in order.technician_ids | order.labor_ids.user_id:
+                raise AccessError(_(
+                    "%(order)s must be verified by someone other than the technicians who did "
+                    "the work.", order=order.name,
+                ))
+        return self._set_state({"state": "verified", "date_verified": self._now()})
+
+    def action_rework(self, reason):
+        self._check_state(("done",), _("send back for rework"))
+        self._check_dispatcher(_("send back for rework"))
+        if not (reason or "").strip():
+            raise UserError(_("Say why the work failed verification before sending it back."))
+        self._set_state({"state": "in_progress", "date_completed": False})
+        for order in self:
+            order.message_post(
+                body=Markup("<p><b>%s</b></p><p>%s</p>") % (_("Sent back for rework"), escape(reason)),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=order.technician_ids.partner_id.ids,
+            )
+        return True
+
+    def action_cancel(self):
+        self._check_state(OPEN_STATES, _("cancel"))
+        self._check_dispatcher(_("cancel"))
+        self._close_labor(self._now())
+        return self._set_state({"state": "cancelled"})
+
+    def action_reset_draft(self):
+        self._check_state(("cancelled",), _("reset to draft"))
+        self._check_dispatcher(_("reset to draft"))
+        return self._set_state({"state": "draft"})
+
+    def action_open_rework_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Send Back for Rework"),
+            "res_model": "field.work.order.rework",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_work_order_ids": self.ids},
+        }
+
+    def action_view_service_history(self):
+        return self._history_action(
+            [("service_partner_id", "=", self.service_partner_id.id)], _("Orders at this Address")
+        )
+
+    def action_view_partner_history(self):
+        return self._history_action([("partner_id", "=", self.partner_id.id)], _("Customer Orders"))
+
+    def _history_action(self, domain, name):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "field_work_order.field_work_order_action"
+        )
+        action.update(name=name, domain=domain, context={"create": False})
+        return action
+
+    # ------------------------------------------------------------------
+    # Labor side effects of the transitions (run after the checks above).
+    # ------------------------------------------------------------------
+    def _open_labor(self, when):
+        """Open a labor line for the caller (or the lead when a dispatcher acts for them)."""
+        Labor = self.env["field.work.order.labor"]
+        open_lines = Labor.search([("work_order_id", "in", self.ids), ("date_end", "=", False)])
+        vals_list = []
+        for order in self:
+            user = self.env.user if self.env.user in order.technician_ids else order.user_id
+            if user and not open_lines.filtered(
+                lambda line, o=order, u=user: line.work_order_id == o and line.user_id == u
+            ):
+                vals_list.append({"work_order_id": order.id, "user_id": user.id, "date_start": when})
+        Labor.create(vals_list)
+
+    def _close_labor(self, when):
+        self.env["field.work.order.labor"].search(
+            [("work_order_id", "in", self.ids), ("date_end", "=", False)]
+        ).write({"date_end": when})

@@ -1,0 +1,63 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class FieldWorkOrderMaterial(models.Model):
+    """A part for the job: planned ahead (required) and/or actually used."""
+
+    _name = "field.work.order.material"
+    _description = "Work Order Material"
+    _order = "work_order_id, id"
+    _check_company_auto = True
+
+    work_order_id = fields.Many2one(
+        "field.work.order", string="Work Order", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="work_order_id.company_id", store=True, index=True)
+    product_id = fields.Many2one(
+        "product.product", string="Product", required=True, check_company=True,
+        domain="[('type', '=', 'consu')]",
+    )
+    product_uom_qty = fields.Float(
+        string="Planned", default=0.0, digits="Product Unit of Measure",
+        help="Quantity required for the job, planned ahead.",
+    )
+    quantity_used = fields.Float(
+        string="Used", default=0.0, digits="Product Unit of Measure",
+        help="Quantity the technician actually used.",
+    )
+    product_uom_id = fields.Many2one(
+        "uom.uom", string="Unit", compute="_compute_product_uom_id", store=True, readonly=False,
+        precompute=True, domain="[('category_id', '=', product_uom_category_id)]",
+    )
+    product_uom_category_id = fields.Many2one(related="product_id.uom_id.category_id")
+    tracking = fields.Selection(related="product_id.tracking")
+    lot_id = fields.Many2one(
+        "stock.lot", string="Lot/Serial Number", check_company=True,
+        domain="[('product_id', '=', product_id)]",
+    )
+
+    @api.depends("product_id")
+    def _compute_product_uom_id(self):
+        for line in self:
+            if not line.product_uom_id or line.product_uom_id.category_id != line.product_uom_category_id:
+                line.product_uom_id = line.product_id.uom_id
+
+    @api.constrains("product_uom_qty", "quantity_used")
+    def _check_quantities(self):
+        for line in self:
+            if line.product_uom_qty < 0 or line.quantity_used < 0:
+                raise ValidationError(_(
+                    "%(order)s: the quantity of %(product)s cannot be negative.",
+                    order=line.work_order_id.name, product=line.product_id.display_name,
+                ))
+
+    @api.constrains("lot_id", "product_id")
+    def _check_lot(self):
+        for line in self:
+            if line.lot_id and line.lot_id.product_id != line.product_id:
+                raise ValidationError(_(
+                    "Lot %(lot)s belongs to %(lot_product)s, not to %(product)s.",
+                    lot=line.lot_id.name, lot_product=line.lot_id.product_id.display_name,
+                    product=line.product_id.display_name,
+                ))
