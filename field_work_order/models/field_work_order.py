@@ -113,7 +113,10 @@ class FieldWorkOrder(models.Model):
     )
     service_order_count = fields.Integer(compute="_compute_history_counts")
     partner_order_count = fields.Integer(compute="_compute_history_counts")
-    is_dispatcher = fields.Boolean(compute="_compute_is_dispatcher")
+    is_dispatcher = fields.Boolean(
+        compute="_compute_is_dispatcher",
+        default=lambda self: self.env.user.has_group("field_work_order.group_dispatcher"),
+    )
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "A work order reference must be unique."),

@@ -1,0 +1,2 @@
+from . import test_work_order_flow
+from . import test_tour

@@ -1,0 +1,49 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class WorkOrderCommon(TransactionCase):
+    """Users and master data shared by the work order tests (built once per class)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False))
+        cls.company = cls.env.company
+        cls.dispatcher = new_test_user(
+            cls.env, "fwo_dispatcher", groups="base.group_user,field_work_order.group_dispatcher",
+            name="Dora Dispatcher",
+        )
+        cls.tech = new_test_user(
+            cls.env, "fwo_tech", groups="base.group_user,field_work_order.group_technician",
+            name="Terry Tech",
+        )
+        cls.tech2 = new_test_user(
+            cls.env, "fwo_tech2", groups="base.group_user,field_work_order.group_technician",
+            name="Tess Tech",
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "Acme Offices", "is_company": True})
+        cls.site = cls.env["res.partner"].create({
+            "name": "Acme Offices, Annex", "parent_id": cls.customer.id, "type": "other",
+        })
+        cls.filter = cls.env["product.product"].create({
+            "name": "Filter", "type": "consu", "list_price": 10.0,
+        })
+        cls.job_type = cls.env["field.work.order.job.type"].create({
+            "name": "HVAC Repair",
+            "planned_hours": 2.0,
+            "checklist_template_ids": [
+                (0, 0, {"name": "Check thermostat", "required": True, "sequence": 1}),
+                (0, 0, {"name": "Clean vents", "sequence": 2}),
+            ],
+            "material_ids": [(0, 0, {"product_id": cls.filter.id, "product_uom_qty": 2})],
+        })
+
+    @classmethod
+    def create_order(cls, **vals):
+        defaults = {
+            "partner_id": cls.customer.id,
+            "user_id": cls.tech.id,
+            "scheduled_start": "2030-01-15 09:00:00",
+            "job_type_id": cls.job_type.id,
+        }
+        return cls.env["field.work.order"].with_user(cls.dispatcher).create({**defaults, **vals})

@@ -1,0 +1,31 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestWorkOrderTour(HttpCase):
+    def test_dispatcher_schedules_technician_completes(self):
+        new_test_user(
+            self.env, "tour_dispatcher", groups="base.group_user,field_work_order.group_dispatcher",
+            name="Tour Dispatcher",
+        )
+        tech = new_test_user(
+            self.env, "tour_tech", groups="base.group_user,field_work_order.group_technician",
+            name="Tour Technician",
+        )
+        customer = self.env["res.partner"].create({"name": "Tour Customer"})
+
+        self.start_tour("/odoo/action-field_work_order.field_work_order_action", "field_work_order_dispatcher_tour", login="tour_dispatcher")
+        order = self.env["field.work.order"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.state, "scheduled")
+        self.assertEqual(order.user_id, tech)
+        self.assertEqual(order.unit_number, "2B")
+
+        order.checklist_ids = [(0, 0, {"name": "Bleed the radiators", "required": True})]
+        self.start_tour("/odoo/action-field_work_order.field_work_order_action_my", "field_work_order_technician_tour", login="tour_tech")
+        self.assertEqual(order.state, "done")
+        self.assertTrue(order.checklist_ids.done)
+        self.assertEqual(order.checklist_ids.done_by, tech)
+        self.assertEqual(len(order.labor_ids), 1)
+        self.assertEqual(order.labor_ids.user_id, tech)
+        self.assertTrue(order.date_completed)

@@ -1,0 +1,441 @@
+"""``SyncClient``: pull orders into the local store, queue operations, push them."""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from ._exceptions import (
+    ConflictError,
+    InvalidOperationError,
+    NotFoundError,
+    ServerError,
+    TransportError,
+)
+from ._store import Operation, Store, utc_now
+from ._transport import Transport
+
+MODEL = "field.work.order"
+PHOTO_KINDS = ("before", "after", "other")
+_WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
+
+#: Called as ``progress(received, total)`` after every pulled page.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What is waiting locally; ``last_pull``/``last_push`` are UTC, wire format."""
+
+    pending: int
+    conflicts: int
+    orders: int
+    cursor: str | None
+    last_pull: str | None
+    last_push: str | None
+
+    @property
+    def last_sync(self) -> str | None:
+        """The most recent successful pull or push."""
+        return max(filter(None, (self.last_pull, self.last_push)), default=None)
+
+
+@dataclass
+class PullReport:
+    """What one :meth:`SyncClient.pull` did."""
+
+    received: int = 0
+    kept: int = 0
+    removed: int = 0
+    total: int = 0
+    pages: int = 0
+    reset: bool = False
+
+
+@dataclass
+class PushReport:
+    """What one :meth:`SyncClient.push` did, and what still waits for a decision."""
+
+    sent: int = 0
+    applied: int = 0
+    duplicate: int = 0
+    conflicts: int = 0
+    errors: int = 0
+    unresolved: list[Operation] = field(default_factory=list)
+
+    def raise_for_conflicts(self) -> None:
+        """Raise :class:`ConflictError` if any refused operation awaits :meth:`resolve`."""
+        if self.unresolved:
+            raise ConflictError(self.unresolved)
+
+
+def _utc_text(value: datetime | str, what: str) -> str:
+    """Normalise a datetime (naive means UTC) or wire string to the wire format."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+        return value.strftime(_WIRE_DATETIME)
+    try:
+        return datetime.strptime(value, _WIRE_DATETIME).strftime(_WIRE_DATETIME)
+    except (TypeError, ValueError):
+        raise InvalidOperationError(
+            f"{what} must be a datetime or a 'YYYY-MM-DD HH:MM:SS' UTC string, got {value!r}"
+        ) from None
+
+
+def _no_none(value: Any) -> Any:
+    """XML-RPC cannot carry None and Odoo uses False for "empty": convert throughout."""
+    if value is None:
+        return False
+    if isinstance(value, Mapping):
+        return {str(k): _no_none(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_no_none(v) for v in value]
+    return value
+
+
+def _positive_id(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidOperationError(f"{what} must be a positive integer id, got {value!r}")
+    return value
+
+
+def _image_b64(image: bytes | str | Path, what: str) -> str:
+    """Read a file (path) or take raw bytes, and return base64 text for the wire."""
+    if isinstance(image, (str, Path)):
+        try:
+            image = Path(image).read_bytes()
+        except OSError as exc:
+            raise InvalidOperationError(f"cannot read the {what} file: {exc}") from None
+    if not image:
+        raise InvalidOperationError(f"the {what} is empty")
+    return base64.b64encode(image).decode("ascii")
+
+
+class SyncClient:
+    """Offline-first access to one user's field work orders.
+
+    Reads come from the local :class:`Store`; queueing helpers only write to
+    it (each operation gets its uuid and is committed before the helper
+    returns); :meth:`pull` and :meth:`push` are the only calls that need the
+    server, and both retry transport errors with exponential backoff.
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        store: Store | str | Path,
+        *,
+        page_size: int = 200,
+        batch_size: int = 100,
+        max_attempts: int = 5,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        if max_attempts < 1 or page_size < 1 or batch_size < 1:
+            raise ValueError("max_attempts, page_size and batch_size must be at least 1")
+        self.transport = transport
+        self.store = store if isinstance(store, Store) else Store(store)
+        self.page_size = page_size
+        self.batch_size = batch_size
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._sleep = sleep
+        self._now = now
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- server calls -------------------------------------------------------
+
+    def _call(self, method: str, args: Sequence[Any], kwargs: Mapping[str, Any] | None = None) -> Any:
+        """Call ``field.work.order.<method>``, retrying transport errors with backoff.
+
+        Retrying is safe for both sync methods: a pull page is read-only and a
+        pushed operation is applied once per uuid.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self.transport.execute_kw(MODEL, method, args, kwargs)
+            except TransportError as exc:
+                if attempt >= self.max_attempts:
+                    raise TransportError(
+                        f"{exc} (gave up after {attempt} attempts; nothing was lost, "
+                        "run it again later)"
+                    ) from exc
+                self._sleep(min(self.max_backoff, self.backoff * 2 ** (attempt - 1)))
+
+    def pull(self, progress: Progress | None = None) -> PullReport:
+        """Bring the local store up to date, page by page from the stored cursor.
+
+        Each page and its cursor are committed together, so an interrupted
+        pull resumes where it stopped. ``reset`` from the server empties the
+        cache and restarts from scratch (pending operations are kept).
+        """
+        report = PullReport()
+        cursor = self.store.cursor
+        while True:
+            page = self._call("sync_pull", [], {"cursor": cursor or False, "limit": self.page_size})
+            orders, removed, next_cursor = self._check_page(page)
+            if page["reset"]:
+                self.store.reset_orders()
+                if cursor is not None:
+                    if report.reset:
+                        raise ServerError("the server asked for a reset twice in one pull")
+                    report = PullReport(reset=True)
+                    cursor = None
+                    continue
+                report.reset = True
+            report.pages += 1
+            report.total = report.total or int(page["total"])
+            report.kept += self.store.apply_page(orders, removed, next_cursor)
+            report.received += len(orders)
+            report.removed += len(removed)
+            report.total = max(report.total, report.received)
+            if progress is not None:
+                progress(report.received, report.total)
+            if not page["has_more"]:
+                break
+            if next_cursor == cursor:
+                raise ServerError("sync_pull says has_more but did not move the cursor")
+            cursor = next_cursor
+        self.store.set_meta("last_pull", utc_now())
+        return report
+
+    @staticmethod
+    def _check_page(page: Any) -> tuple[list[dict[str, Any]], list[int], str]:
+        try:
+            orders = list(page["orders"])
+            removed = [int(i) for i in page["removed"]]
+            for order in orders:
+                int(order["id"]), int(order["version"])
+            int(page["total"])
+            bool(page["reset"]), bool(page["has_more"])
+            cursor = page["cursor"]
+            if not isinstance(cursor, str):
+                raise TypeError("cursor is not a string")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ServerError(
+                f"unexpected answer to sync_pull ({exc!r}): is the field_work_order_mobile "
+                "module installed and up to date on the server?"
+            ) from None
+        return orders, removed, cursor
+
+    def push(self) -> PushReport:
+        """Send pending operations oldest first, in batches, and store each verdict.
+
+        Applied and duplicate operations leave the queue in the same
+        transaction that stores their result; conflicts and errors stay,
+        listed by :meth:`conflicts`, until :meth:`resolve`. If a response is
+        lost, the operations are still pending and are re-sent with the same
+        uuid next time, which the server answers ``duplicate``.
+        """
+        report = PushReport()
+        while batch := self.store.pending(self.batch_size):
+            results = self._call("sync_push", [[op.wire() for op in batch]])
+            outcomes = self._outcomes(batch, results)
+            self.store.record_results(outcomes)
+            report.sent += len(batch)
+            for _op, status, *_ in outcomes:
+                if status == "applied":
+                    report.applied += 1
+                elif status == "duplicate":
+                    report.duplicate += 1
+                elif status == "conflict":
+                    report.conflicts += 1
+                else:
+                    report.errors += 1
+            if len(outcomes) < len(batch):
+                raise ServerError(
+                    f"sync_push answered {len(outcomes)} results for {len(batch)} operations; "
+                    "the others stay queued"
+                )
+        self.store.set_meta("last_push", utc_now())
+        report.unresolved = self.store.conflicts()
+        return report
+
+    @staticmethod
+    def _outcomes(
+        batch: Sequence[Operation], results: Any
+    ) -> list[tuple[Operation, str, str, int, Any]]:
+        """Pair results with operations by uuid and normalise each verdict."""
+        if not isinstance(results, list):
+            raise ServerError(f"unexpected answer to sync_push: {type(results).__name__}")
+        by_uuid = {r.get("uuid"): r for r in results if isinstance(r, dict)}
+        outcomes = []
+        for op in batch:
+            result = by_uuid.get(op.uuid)
+            if result is None:
+                continue
+            status = str(result.get("status"))
+            message = str(result.get("message") or "")
+            if status == "duplicate" and result.get("first_status") in ("conflict", "error"):
+                # A lost response hid a refusal: keep it visible, never dropped.
+                status = str(result["first_status"])
+            elif status not in ("applied", "duplicate", "conflict", "error"):
+                message = f"unknown result status {status!r} from the server: {message}"
+                status = "error"
+            version = result.get("version")
+            outcomes.append(
+                (op, status, message, version if isinstance(version, int) else 0,
+                 result.get("current", False))
+            )
+        return outcomes
+
+    # -- local reads ------------------------------------------------------------
+
+    def orders(self, state: str | None = None) -> list[dict[str, Any]]:
+        """Cached orders, by reference, optionally only those in ``state``."""
+        return self.store.orders(state)
+
+    def order(self, ref: int | str) -> dict[str, Any]:
+        """One cached order by id or reference; :class:`NotFoundError` if unknown."""
+        return self.store.order(ref)
+
+    def pending(self) -> list[Operation]:
+        """Operations waiting to be pushed, oldest first."""
+        return self.store.pending()
+
+    def conflicts(self) -> list[Operation]:
+        """Operations the server refused, waiting for :meth:`resolve`."""
+        return self.store.conflicts()
+
+    def status(self) -> SyncStatus:
+        return SyncStatus(
+            pending=self.store.count("pending"),
+            conflicts=self.store.count("conflict", "error"),
+            orders=self.store.order_count(),
+            cursor=self.store.cursor,
+            last_pull=self.store.get_meta("last_pull"),
+            last_push=self.store.get_meta("last_push"),
+        )
+
+    def resolve(self, op_id: int, action: Literal["retry", "drop"]) -> Operation | None:
+        """Decide what to do with a refused operation.
+
+        ``drop`` removes it (recorded as ``dropped`` in the results).
+        ``retry`` queues a copy under a *new* uuid, based on the newest
+        version known locally or reported by the conflict, and returns it:
+        re-sending the old uuid would only get the first answer again. The
+        copy keeps the original device time ``at``. Pull first so the local
+        order reflects the server.
+        """
+        op = self.store.operation(op_id)
+        if op.status == "pending":
+            raise InvalidOperationError(
+                f"operation {op_id} was not refused: it is still waiting to be pushed"
+            )
+        if action == "drop":
+            self.store.record_results(
+                [(op, "dropped", f"dropped by the user ({op.message})", op.base_version, False)]
+            )
+            return None
+        if action == "retry":
+            versions = [op.base_version]
+            if isinstance(op.current, dict) and isinstance(op.current.get("version"), int):
+                versions.append(op.current["version"])
+            try:
+                versions.append(int(self.store.order(op.order_id)["version"]))
+            except NotFoundError:
+                pass
+            return self.store.replace(op, str(uuid.uuid4()), max(versions))
+        raise InvalidOperationError(f"unknown resolution {action!r}: use 'retry' or 'drop'")
+
+    # -- queueing helpers ---------------------------------------------------------
+
+    def _enqueue(self, order: int | str, type: str, payload: Mapping[str, Any]) -> Operation:
+        """Persist one operation; it is on disk, with its uuid, when this returns."""
+        cached = self.store.order(order)
+        at = self._now().astimezone(timezone.utc).strftime(_WIRE_DATETIME)
+        return self.store.enqueue(
+            str(uuid.uuid4()), int(cached["id"]), type, _no_none(payload),
+            int(cached["version"]), at,
+        )
+
+    def start(self, order: int | str) -> Operation:
+        """Queue starting the work (labor starts at the time of this call)."""
+        return self._enqueue(order, "start", {})
+
+    def hold(self, order: int | str) -> Operation:
+        return self._enqueue(order, "hold", {})
+
+    def resume(self, order: int | str) -> Operation:
+        return self._enqueue(order, "resume", {})
+
+    def complete(self, order: int | str) -> Operation:
+        return self._enqueue(order, "complete", {})
+
+    def note(self, order: int | str, body: str) -> Operation:
+        if not isinstance(body, str) or not body.strip():
+            raise InvalidOperationError("a note needs some text")
+        return self._enqueue(order, "note", {"body": body})
+
+    def material(
+        self,
+        order: int | str,
+        product_id: int,
+        quantity: float,
+        lot_name: str | None = None,
+    ) -> Operation:
+        """Queue used material; it adds to the order's line for that product."""
+        _positive_id(product_id, "product_id")
+        if isinstance(quantity, bool) or not isinstance(quantity, (int, float)) or quantity <= 0:
+            raise InvalidOperationError(f"quantity must be a positive number, got {quantity!r}")
+        payload = {"product_id": product_id, "quantity": quantity, "lot_name": lot_name or False}
+        return self._enqueue(order, "material", payload)
+
+    def labor(
+        self,
+        order: int | str,
+        date_start: datetime | str,
+        date_end: datetime | str,
+        description: str = "",
+    ) -> Operation:
+        """Queue a labor line; naive datetimes are taken as UTC."""
+        start = _utc_text(date_start, "date_start")
+        end = _utc_text(date_end, "date_end")
+        if end < start:
+            raise InvalidOperationError(f"labor ends ({end}) before it starts ({start})")
+        payload = {"date_start": start, "date_end": end, "description": description}
+        return self._enqueue(order, "labor", payload)
+
+    def photo(
+        self, order: int | str, image: bytes | str | Path, kind: str = "other"
+    ) -> Operation:
+        """Queue a photo from a file path or raw bytes; ``kind`` is before, after or other."""
+        if kind not in PHOTO_KINDS:
+            raise InvalidOperationError(f"photo kind must be one of {', '.join(PHOTO_KINDS)}")
+        return self._enqueue(order, "photo", {"image": _image_b64(image, "photo"), "kind": kind})
+
+    def signature(self, order: int | str, image: bytes | str | Path, signed_by: str) -> Operation:
+        if not isinstance(signed_by, str) or not signed_by.strip():
+            raise InvalidOperationError("a signature needs the signer's name")
+        payload = {"image": _image_b64(image, "signature"), "signed_by": signed_by}
+        return self._enqueue(order, "signature", payload)
+
+    def checklist(self, order: int | str, line_id: int, done: bool = True) -> Operation:
+        _positive_id(line_id, "line_id")
+        return self._enqueue(order, "checklist", {"line_id": line_id, "done": bool(done)})
+
+    def set_fields(self, order: int | str, fields: Mapping[str, Any]) -> Operation:
+        """Queue edits of scalar fields; the server merges edits of different fields."""
+        if not fields or not all(isinstance(k, str) and k for k in fields):
+            raise InvalidOperationError("set_fields needs at least one field name and value")
+        return self._enqueue(order, "set", {"fields": dict(fields)})
