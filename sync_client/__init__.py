@@ -1,4 +1,52 @@
-"""Offline-safe, exactly-once sync client for Field Work Order on Odoo 18."""
+"""Offline-safe, exactly-once sync client for Field Work Order on Odoo 18.
 
-__all__: list[str] = []
+Everything public is importable from here; the ``_``-prefixed modules are
+an implementation detail and may move.
+"""
+
+from ._client import PullReport, PushReport, SyncClient, SyncStatus
+from ._exceptions import (
+    AccessError,
+    AuthError,
+    ConflictError,
+    InvalidOperationError,
+    NotFoundError,
+    ServerError,
+    SyncError,
+    TransportError,
+    UserError,
+    ValidationError,
+)
+from ._store import Operation, Store
+from ._transport import JsonRpcTransport, Transport, XmlRpcTransport
+
 __version__ = "18.0.1.0.0"
+
+__all__ = [
+    "AccessError",
+    "AuthError",
+    "ConflictError",
+    "InvalidOperationError",
+    "JsonRpcTransport",
+    "NotFoundError",
+    "Operation",
+    "PullReport",
+    "PushReport",
+    "ServerError",
+    "Store",
+    "SyncClient",
+    "SyncError",
+    "SyncStatus",
+    "Transport",
+    "TransportError",
+    "UserError",
+    "ValidationError",
+    "XmlRpcTransport",
+    "__version__",
+]
+
+# Show public names as ``sync_client.X`` (in reprs and tracebacks), not where they live.
+for _name in __all__:
+    if not _name.startswith("__"):
+        globals()[_name].__module__ = __name__
+del _name

@@ -163,7 +163,9 @@ class SyncClient:
 
     # -- server calls -------------------------------------------------------
 
-    def _call(self, method: str, args: Sequence[Any], kwargs: Mapping[str, Any] | None = None) -> Any:
+    def _call(
+        self, method: str, args: Sequence[Any], kwargs: Mapping[str, Any] | None = None
+    ) -> Any:
         """Call ``field.work.order.<method>``, retrying transport errors with backoff.
 
         Retrying is safe for both sync methods: a pull page is read-only and a
@@ -222,18 +224,19 @@ class SyncClient:
     @staticmethod
     def _check_page(page: Any) -> tuple[list[dict[str, Any]], list[int], str]:
         try:
-            orders = list(page["orders"])
+            orders = [dict(order) for order in page["orders"]]
             removed = [int(i) for i in page["removed"]]
-            for order in orders:
-                int(order["id"]), int(order["version"])
-            int(page["total"])
-            bool(page["reset"]), bool(page["has_more"])
             cursor = page["cursor"]
-            if not isinstance(cursor, str):
-                raise TypeError("cursor is not a string")
-        except (KeyError, TypeError, ValueError) as exc:
+            if not all(isinstance(o.get("id"), int) and isinstance(o.get("version"), int)
+                       for o in orders):
+                raise TypeError("an order has no integer id or version")
+            if not isinstance(cursor, str) or not isinstance(page["total"], int):
+                raise TypeError("cursor must be a string and total an integer")
+            if not {"reset", "has_more"} <= page.keys():
+                raise KeyError("reset/has_more")
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ServerError(
-                f"unexpected answer to sync_pull ({exc!r}): is the field_work_order_mobile "
+                f"unexpected answer to sync_pull ({exc}): is the field_work_order_mobile "
                 "module installed and up to date on the server?"
             ) from None
         return orders, removed, cursor
