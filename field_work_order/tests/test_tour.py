@@ -14,7 +14,10 @@ class TestWorkOrderTour(HttpCase):
         )
         customer = self.env["res.partner"].create({"name": "Tour Customer"})
 
-        self.start_tour("/odoo/action-field_work_order.field_work_order_action", "field_work_order_dispatcher_tour", login="tour_dispatcher")
+        self.start_tour(
+            "/odoo/action-field_work_order.field_work_order_action",
+            "field_work_order_dispatcher_tour", login="tour_dispatcher",
+        )
         order = self.env["field.work.order"].search([("partner_id", "=", customer.id)])
         self.assertEqual(len(order), 1)
         self.assertEqual(order.state, "scheduled")
@@ -22,7 +25,10 @@ class TestWorkOrderTour(HttpCase):
         self.assertEqual(order.unit_number, "2B")
 
         order.checklist_ids = [(0, 0, {"name": "Bleed the radiators", "required": True})]
-        self.start_tour("/odoo/action-field_work_order.field_work_order_action_my", "field_work_order_technician_tour", login="tour_tech")
+        self.start_tour(
+            "/odoo/action-field_work_order.field_work_order_action_my",
+            "field_work_order_technician_tour", login="tour_tech",
+        )
         self.assertEqual(order.state, "done")
         self.assertTrue(order.checklist_ids.done)
         self.assertEqual(order.checklist_ids.done_by, tech)
