@@ -1,2 +1,3 @@
 from . import test_work_order_flow
 from . import test_tour
+from . import test_work_order_transitions

@@ -1,5 +1,10 @@
 from odoo.tests import TransactionCase, new_test_user
 
+# A 1x1 PNG: the smallest image Odoo's image fields accept.
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
 
 class WorkOrderCommon(TransactionCase):
     """Users and master data shared by the work order tests (built once per class)."""
@@ -20,6 +25,14 @@ class WorkOrderCommon(TransactionCase):
         cls.tech2 = new_test_user(
             cls.env, "fwo_tech2", groups="base.group_user,field_work_order.group_technician",
             name="Tess Tech",
+        )
+        cls.dispatcher2 = new_test_user(
+            cls.env, "fwo_dispatcher2", groups="base.group_user,field_work_order.group_dispatcher",
+            name="Dan Dispatcher",
+        )
+        cls.accountant = new_test_user(
+            cls.env, "fwo_accountant", groups="base.group_user,account.group_account_invoice",
+            name="Abe Accountant",
         )
         cls.customer = cls.env["res.partner"].create({"name": "Acme Offices", "is_company": True})
         cls.site = cls.env["res.partner"].create({
@@ -47,3 +60,33 @@ class WorkOrderCommon(TransactionCase):
             "job_type_id": cls.job_type.id,
         }
         return cls.env["field.work.order"].with_user(cls.dispatcher).create({**defaults, **vals})
+
+    @classmethod
+    def order_in_state(cls, state, **vals):
+        """An order of ``tech`` taken to ``state`` through the transitions (times from 2030-01-15)."""
+        order = cls.create_order(**vals)
+        if state == "draft":
+            return order
+        as_dispatcher = order.with_user(cls.dispatcher)
+        if state == "cancelled":
+            as_dispatcher.action_cancel()
+            return order
+        as_dispatcher.action_schedule()
+        if state == "scheduled":
+            return order
+        as_tech = order.with_user(cls.tech).with_context(fwo_at="2030-01-15 09:00:00")
+        as_tech.action_start()
+        if state == "on_hold":
+            as_tech.with_context(fwo_at="2030-01-15 10:00:00").action_hold()
+        if state in ("in_progress", "on_hold"):
+            return order
+        as_tech.checklist_ids.filtered("required").done = True
+        as_tech.with_context(fwo_at="2030-01-15 11:00:00").action_complete()
+        if state == "verified":
+            as_dispatcher.with_context(fwo_at="2030-01-15 12:00:00").action_verify()
+        return order
+
+    def flush_tracking(self):
+        """Run what Odoo runs just before a commit: tracking values and bus rows are written then."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
