@@ -10,6 +10,7 @@ import http.client
 import itertools
 import logging
 import re
+import xml.parsers.expat
 import xmlrpc.client
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -262,7 +263,7 @@ class XmlRpcTransport(_RpcTransport):
                 f"cannot reach {self.url}: {exc.__class__.__name__} {exc}; "
                 "check the URL and the network"
             ) from None
-        except (xmlrpc.client.ResponseError, ValueError) as exc:
+        except (xmlrpc.client.ResponseError, xml.parsers.expat.ExpatError, ValueError) as exc:
             raise ServerError(
                 f"{endpoint} did not answer XML-RPC: is this an Odoo server?"
             ) from exc
