@@ -169,7 +169,8 @@ class SyncClient:
         """Call ``field.work.order.<method>``, retrying transport errors with backoff.
 
         Retrying is safe for both sync methods: a pull page is read-only and a
-        pushed operation is applied once per uuid.
+        pushed operation is applied once per uuid. They are called with keyword
+        arguments only, which every transport can carry (JSON-2 has no positional ones).
         """
         attempt = 0
         while True:
@@ -252,7 +253,7 @@ class SyncClient:
         """
         report = PushReport()
         while batch := self.store.pending(self.batch_size):
-            results = self._call("sync_push", [[op.wire() for op in batch]])
+            results = self._call("sync_push", [], {"operations": [op.wire() for op in batch]})
             outcomes = self._outcomes(batch, results)
             self.store.record_results(outcomes)
             report.sent += len(batch)
