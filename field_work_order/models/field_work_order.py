@@ -261,7 +261,7 @@ class FieldWorkOrder(models.Model):
             if vals.get("user_id"):
                 vals["technician_ids"] = [*vals.get("technician_ids", []), (4, vals["user_id"])]
             if vals.get("signature"):
-                vals["signed_on"] = fields.Datetime.now()
+                vals["signed_on"] = self._now()
             job_type = job_types.filtered(lambda jt, v=vals: jt.id == v.get("job_type_id"))
             if job_type and not vals.get("checklist_ids"):
                 vals["checklist_ids"] = self._job_type_checklist_commands(job_type)
@@ -275,7 +275,7 @@ class FieldWorkOrder(models.Model):
         if not self.env.context.get("fwo_transition"):
             self._check_protected(vals)
         if "signature" in vals:
-            vals = dict(vals, signed_on=fields.Datetime.now() if vals["signature"] else False)
+            vals = dict(vals, signed_on=self._now() if vals["signature"] else False)
         res = super().write(vals)
         if "user_id" in vals or "technician_ids" in vals:
             for order in self.filtered(lambda o: o.user_id and o.user_id not in o.technician_ids):

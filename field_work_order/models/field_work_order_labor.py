@@ -51,18 +51,44 @@ class FieldWorkOrderLabor(models.Model):
                     "%(order)s: labor hours cannot be negative.", order=line.work_order_id.name
                 ))
 
-    @api.constrains("date_end", "user_id", "work_order_id")
-    def _check_one_open_line(self):
-        open_lines = self.filtered(lambda line: not line.date_end)
-        if not open_lines:
+    @api.model_create_multi
+    def create(self, vals_list):
+        default_user = self.default_get(["user_id"]).get("user_id")
+        self._check_one_open_line([
+            (vals.get("work_order_id"), vals.get("user_id", default_user))
+            for vals in vals_list if not vals.get("date_end")
+        ])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"date_end", "user_id", "work_order_id"}.intersection(vals):
+            self._check_one_open_line([
+                (vals.get("work_order_id", line.work_order_id.id), vals.get("user_id", line.user_id.id))
+                for line in self if not vals.get("date_end", line.date_end)
+            ])
+        return super().write(vals)
+
+    def _check_one_open_line(self, pairs):
+        """Refuse a second open line of a user on an order in plain words.
+
+        Runs before the SQL: the unique index would refuse it first, with a database error.
+        """
+        pairs = [(order_id, user_id) for order_id, user_id in pairs if order_id and user_id]
+        if not pairs:
             return
-        counts = self._read_group(
-            [("work_order_id", "in", open_lines.work_order_id.ids), ("date_end", "=", False)],
-            ["work_order_id", "user_id"], ["__count"],
-        )
-        for order, user, count in counts:
-            if count > 1:
+        taken = {
+            (line.work_order_id.id, line.user_id.id)
+            for line in self.search([
+                ("work_order_id", "in", [order_id for order_id, _user_id in pairs]),
+                ("date_end", "=", False),
+                ("id", "not in", self.ids),
+            ])
+        }
+        for order_id, user_id in pairs:
+            if (order_id, user_id) in taken:
                 raise ValidationError(_(
                     "%(user)s already has an open labor line on %(order)s.",
-                    user=user.name, order=order.name,
+                    user=self.env["res.users"].browse(user_id).name,
+                    order=self.env["field.work.order"].browse(order_id).name,
                 ))
+            taken.add((order_id, user_id))

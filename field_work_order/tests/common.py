@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo.tests import TransactionCase, new_test_user
 
 # A 1x1 PNG: the smallest image Odoo's image fields accept.
@@ -50,6 +52,16 @@ class WorkOrderCommon(TransactionCase):
             ],
             "material_ids": [(0, 0, {"product_id": cls.filter.id, "product_uom_qty": 2})],
         })
+
+    @contextmanager
+    def assertRaisesRegex(self, expected_exception, expected_regex, msg=None):
+        """unittest's version, but inside Odoo's rolled-back savepoint like ``assertRaises``.
+
+        So a refused operation leaves nothing half-written for the next assertions to see.
+        """
+        with self.assertRaises(expected_exception, msg=msg) as cm:
+            yield cm
+        self.assertRegex(str(cm.exception), expected_regex)
 
     @classmethod
     def create_order(cls, **vals):
