@@ -195,10 +195,10 @@ class JsonRpcTransport(_RpcTransport):
         return reply.get("result")
 
     def _error(self, error: Any) -> SyncError:
-        data = error.get("data") if isinstance(error, dict) else None
-        data = data if isinstance(data, dict) else {}
+        top: dict[str, Any] = error if isinstance(error, dict) else {"message": str(error)}
+        data: dict[str, Any] = top["data"] if isinstance(top.get("data"), dict) else {}
         name = str(data.get("name") or "")
-        message = str(data.get("message") or (error.get("message") if error else "") or name)
+        message = str(data.get("message") or top.get("message") or name)
         cls = _ODOO_ERRORS.get(name, ServerError)
         if cls is ServerError:
             message = f"Odoo error {name or '(unnamed)'}: {message}"

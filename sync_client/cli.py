@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import sqlite3
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -187,7 +188,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     secret_env = args.api_key_env or args.password_env or ""
     profile = Profile(args.profile, args.url.rstrip("/"), args.db, args.user,
                       args.protocol, secret_env)
-    _profile_path(profile.name)
+    _profile_path(profile.name)  # refuse a bad name before asking the server
     uid = transport_factory(profile, _secret(profile)).authenticate()
     old = load_profile(profile.name)
     store_path = config_home() / f"{profile.name}.sqlite3"
@@ -456,6 +457,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SyncError as exc:
         print(f"fwo-sync: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:
+        print(f"fwo-sync: local store error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"fwo-sync: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
