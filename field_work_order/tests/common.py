@@ -75,7 +75,7 @@ class WorkOrderCommon(TransactionCase):
 
     @classmethod
     def order_in_state(cls, state, **vals):
-        """An order of ``tech`` taken to ``state`` through the transitions (times from 2030-01-15)."""
+        """An order taken to ``state`` by its lead technician (times on 2030-01-15)."""
         order = cls.create_order(**vals)
         if state == "draft":
             return order
@@ -86,7 +86,7 @@ class WorkOrderCommon(TransactionCase):
         as_dispatcher.action_schedule()
         if state == "scheduled":
             return order
-        as_tech = order.with_user(cls.tech).with_context(fwo_at="2030-01-15 09:00:00")
+        as_tech = order.with_user(order.user_id).with_context(fwo_at="2030-01-15 09:00:00")
         as_tech.action_start()
         if state == "on_hold":
             as_tech.with_context(fwo_at="2030-01-15 10:00:00").action_hold()
