@@ -5,3 +5,4 @@ from . import test_work_order_transitions
 from . import test_work_order_lines
 from . import test_work_order_access
 from . import test_work_order_planning
+from . import test_work_order_bus
