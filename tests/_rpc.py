@@ -28,7 +28,7 @@ class Rpc:
         login = f"{role}_{uuid.uuid4().hex[:8]}"
         groups = [self.ref("base.group_user"), self.ref(f"field_work_order.group_{role}")]
         uid = self("res.users", "create", {
-            "name": name or login, "login": login, "password": login,
+            "name": name or login, "login": login, "password": login, "email": f"{login}@example.com",
             "groups_id": [(6, 0, groups)],
         })
         return uid, login

@@ -1,0 +1,71 @@
+"""Take the documentation screenshots from a running demo server (scripts/run).
+
+Usage: .venv/bin/python scripts/screenshots.py [BASE_URL [DB]]
+(default http://localhost:8069 and the run command's database, fwo_demo)
+Writes PNGs into docs/images/.
+"""
+
+import sys
+import xmlrpc.client
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests._browser import launch, login  # noqa: E402
+
+OUT = ROOT / "docs" / "images"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1366, "height": 800}
+
+
+def order_id(base, db, ref):
+    common = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/common")
+    uid = common.authenticate(db, "admin", "admin", {})
+    models = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/object")
+    module, name = ref.split(".")
+    data = models.execute_kw(db, uid, "admin", "ir.model.data", "search_read",
+                             [[["module", "=", module], ["name", "=", name]]], {"fields": ["res_id"]})
+    return data[0]["res_id"]
+
+
+def shot(page, url, name, wait=".o_action_manager .o_view_controller", click=None):
+    page.goto(url)
+    page.wait_for_selector(wait, timeout=30000)
+    if click:
+        page.click(click)
+    page.wait_for_timeout(1200)
+    page.screenshot(path=str(OUT / f"{name}.png"))
+    print(f"docs/images/{name}.png")
+
+
+def main():
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:8069"
+    db = sys.argv[2] if len(sys.argv) > 2 else "fwo_demo"
+    hvac = order_id(base, db, "field_work_order.order_hvac")
+    prop = order_id(base, db, "field_work_order.order_property")
+    action = f"{base}/odoo/action-field_work_order.field_work_order_action"
+    my_action = f"{base}/odoo/action-field_work_order.field_work_order_action_my"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch(p)
+        desk = browser.new_page(viewport=DESKTOP)
+        login(desk, base, "dispatcher", "dispatcher")
+        shot(desk, action, "dispatcher-kanban")
+        shot(desk, f"{action}/{prop}", "dispatcher-form", wait=".o_form_view")
+        shot(desk, f"{action}?view_type=calendar", "dispatcher-calendar", wait=".o_calendar_view")
+        shot(desk, f"{action}?view_type=list", "dispatcher-list", wait=".o_list_view")
+
+        phone_ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        phone = phone_ctx.new_page()
+        login(phone, base, "tech1", "tech1")
+        shot(phone, my_action, "technician-phone-list")
+        shot(phone, f"{my_action}/{hvac}", "technician-phone-form", wait=".o_form_view")
+        shot(phone, f"{my_action}/{hvac}", "technician-phone-checklist", wait=".o_form_view",
+             click=".o_notebook a[name='checklist'], .o_notebook .nav-link:has-text('Checklist')")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
