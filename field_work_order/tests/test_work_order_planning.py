@@ -152,6 +152,14 @@ class TestWorkOrderServiceHistory(WorkOrderCommon):
         with self.assertRaises(AccessError):
             past.with_user(self.tech).read(["name"])
 
+    def test_history_escapes_what_users_typed(self):
+        job_type = self.env["field.work.order.job.type"].create({"name": "<img src=x onerror=alert(1)>"})
+        self.order_in_state("done", job_type_id=job_type.id, service_partner_id=self.site.id)
+        current = self.create_order(service_partner_id=self.site.id)
+        history = str(current.with_user(self.tech).service_history)
+        self.assertIn("<td>&lt;img src=x onerror=alert(1)&gt;</td>", history)
+        self.assertNotIn("<img", history)
+
     def test_dispatcher_smart_button_counts(self):
         for _i in range(3):
             self.create_order(service_partner_id=self.site.id)
