@@ -18,6 +18,10 @@
         "views/field_work_order_job_type_views.xml",
         "views/res_config_settings_views.xml",
         "views/field_work_order_menus.xml",
+        "report/field_work_order_templates.xml",
+        "report/field_work_order_reports.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
     ],
     "demo": ["demo/field_work_order_demo.xml"],
     "assets": {

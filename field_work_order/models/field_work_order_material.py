@@ -36,12 +36,34 @@ class FieldWorkOrderMaterial(models.Model):
         "stock.lot", string="Lot/Serial Number", check_company=True,
         domain="[('product_id', '=', product_id)]",
     )
+    unit_cost = fields.Float(
+        compute="_compute_unit_cost", store=True, digits="Product Price",
+        help="Product cost per unit of this line when the line was recorded: later cost changes "
+        "do not rewrite the cost of past jobs.",
+    )
+    cost = fields.Float(
+        string="Material Cost", compute="_compute_cost", store=True, digits="Product Price",
+        help="Quantity used x unit cost, in the company currency.",
+    )
 
     @api.depends("product_id")
     def _compute_product_uom_id(self):
         for line in self:
             if not line.product_uom_id or line.product_uom_id.category_id != line.product_uom_category_id:
                 line.product_uom_id = line.product_id.uom_id
+
+    @api.depends("product_id", "product_uom_id")
+    def _compute_unit_cost(self):
+        for line in self:
+            product = line.product_id.with_company(line.company_id or self.env.company)
+            line.unit_cost = product.uom_id._compute_price(
+                product.standard_price, line.product_uom_id or product.uom_id
+            ) if product else 0.0
+
+    @api.depends("quantity_used", "unit_cost")
+    def _compute_cost(self):
+        for line in self:
+            line.cost = line.quantity_used * line.unit_cost
 
     @api.constrains("product_uom_qty", "quantity_used")
     def _check_quantities(self):

@@ -8,3 +8,16 @@ class ResCompany(models.Model):
         string="Signature Required to Complete",
         help="Work orders cannot be completed without the customer's signature.",
     )
+
+    # Reports
+    fwo_send_report_on_done = fields.Boolean(
+        string="Email Service Report on Completion",
+        help="When a work order is completed, its service report is emailed to the customer "
+        "(shortly after, by a scheduled action).",
+    )
+    fwo_first_fix_days = fields.Integer(
+        string="First-Time Fix Window (days)", default=30,
+        help="A completed order counts as fixed the first time when it has no follow-up order "
+        "and no other order for the same address and job type is requested within this many "
+        "days after its completion.",
+    )

@@ -7,3 +7,9 @@ class ResConfigSettings(models.TransientModel):
     fwo_signature_required = fields.Boolean(
         related="company_id.fwo_signature_required", readonly=False
     )
+
+    # Reports
+    fwo_send_report_on_done = fields.Boolean(
+        related="company_id.fwo_send_report_on_done", readonly=False
+    )
+    fwo_first_fix_days = fields.Integer(related="company_id.fwo_first_fix_days", readonly=False)

@@ -6,3 +6,4 @@ from . import test_work_order_lines
 from . import test_work_order_access
 from . import test_work_order_planning
 from . import test_work_order_bus
+from . import test_work_order_report
