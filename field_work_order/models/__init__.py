@@ -9,3 +9,4 @@ from . import field_work_order_photo
 from . import ir_websocket
 from . import res_company
 from . import res_config_settings
+from . import account_move

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class FieldWorkOrderJobType(models.Model):
@@ -20,3 +21,28 @@ class FieldWorkOrderJobType(models.Model):
         "field.work.order.job.type.material", "job_type_id", string="Default Materials", copy=True
     )
     color = fields.Integer()
+
+    # Invoicing
+    billing_type = fields.Selection(
+        [("labor", "Time and Materials"), ("flat_rate", "Flat Rate")], default="labor",
+        required=True,
+        help="Time and Materials: technicians' hours are invoiced with the order's labor product.\n"
+        "Flat Rate: one line at the flat-rate product's price, whatever the time spent.",
+    )
+    flat_rate_product_id = fields.Many2one(
+        "product.product", string="Flat-Rate Product", check_company=True,
+        domain="[('sale_ok', '=', True)]",
+        help="Its sales price (after the customer's pricelist) is the price of the job.",
+    )
+    materials_included = fields.Boolean(
+        help="The flat rate covers the materials: they are not invoiced for this job type.",
+    )
+
+    @api.constrains("billing_type", "flat_rate_product_id")
+    def _check_flat_rate_product(self):
+        for job_type in self:
+            if job_type.billing_type == "flat_rate" and not job_type.flat_rate_product_id:
+                raise ValidationError(_(
+                    "Job type %(job_type)s is billed at a flat rate: choose its flat-rate product.",
+                    job_type=job_type.name,
+                ))

@@ -7,4 +7,3 @@ from . import test_work_order_access
 from . import test_work_order_planning
 from . import test_work_order_bus
 from . import test_work_order_report
-from . import test_work_order_analysis

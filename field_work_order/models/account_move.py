@@ -1,0 +1,51 @@
+from odoo import _, api, fields, models
+from odoo.fields import Command
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    fwo_order_ids = fields.Many2many(
+        "field.work.order", "field_work_order_account_move_rel", "move_id", "work_order_id",
+        string="Work Orders", copy=False, readonly=True, groups="account.group_account_invoice",
+        help="Work orders this invoice charges for.",
+    )
+    fwo_order_count = fields.Integer(
+        compute="_compute_fwo_order_count", groups="account.group_account_invoice"
+    )
+
+    @api.depends("fwo_order_ids")
+    def _compute_fwo_order_count(self):
+        for move in self:
+            move.fwo_order_count = len(move.fwo_order_ids)
+
+    def copy_data(self, default=None):
+        """Keep the orders on the invoice that replaces a reversed one.
+
+        "Reverse and Create Invoice" copies the invoice with business fields
+        to make its replacement: without the link the orders would go back to
+        To Invoice and could be invoiced a second time. A credit note (its
+        defaults name the reversed entry) and a plain duplicate are not linked.
+        """
+        vals_list = super().copy_data(default=default)
+        if self.env.context.get("include_business_fields") and not (default or {}).get(
+            "reversed_entry_id"
+        ):
+            for move, vals in zip(self, vals_list, strict=True):
+                if move.move_type == "out_invoice" and move.fwo_order_ids:
+                    vals["fwo_order_ids"] = [Command.set(move.fwo_order_ids.ids)]
+        return vals_list
+
+    def action_view_fwo_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "field_work_order.field_work_order_action"
+        )
+        action.update(
+            name=_("Work Orders"), domain=[("id", "in", self.fwo_order_ids.ids)],
+            context={"create": False}, view_mode="list,form",
+            views=[(False, "list"), (False, "form")],
+        )
+        if len(self.fwo_order_ids) == 1:
+            action.update(views=[(False, "form")], view_mode="form", res_id=self.fwo_order_ids.id)
+        return action

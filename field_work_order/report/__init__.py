@@ -1,1 +1,0 @@
-from . import field_work_order_analysis
