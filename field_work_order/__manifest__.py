@@ -17,6 +17,8 @@
         "views/field_work_order_views.xml",
         "views/field_work_order_job_type_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
+        "views/stock_picking_views.xml",
         "views/field_work_order_menus.xml",
         "report/field_work_order_templates.xml",
         "report/field_work_order_reports.xml",

@@ -9,4 +9,7 @@ from . import field_work_order_photo
 from . import ir_websocket
 from . import res_company
 from . import res_config_settings
+from . import res_users
+from . import stock_move
+from . import stock_picking
 from . import account_move

@@ -36,6 +36,11 @@ class FieldWorkOrderMaterial(models.Model):
         "stock.lot", string="Lot/Serial Number", check_company=True,
         domain="[('product_id', '=', product_id)]",
     )
+    move_ids = fields.One2many(
+        "stock.move", "fwo_material_id", string="Stock Moves", readonly=True,
+        groups="stock.group_stock_user",
+        help="Preparation and consumption moves of this part.",
+    )
     unit_cost = fields.Float(
         compute="_compute_unit_cost", store=True, digits="Product Price",
         help="Product cost per unit of this line when the line was recorded: later cost changes "

@@ -9,6 +9,17 @@ class ResCompany(models.Model):
         help="Work orders cannot be completed without the customer's signature.",
     )
 
+    # Inventory
+    fwo_stock_shortage = fields.Selection(
+        [("allow", "Allow (stock goes negative)"), ("block", "Block the completion")],
+        string="Parts Used Beyond Stock", default="allow", required=True,
+        help="When a completed work order used more parts than its source location holds.\n"
+        "Allow: the parts are consumed anyway and the stock goes negative (Odoo's default) "
+        "until someone corrects it.\n"
+        "Block: the order cannot be completed; the error names the part, the location and "
+        "the quantities.",
+    )
+
     # Reports
     fwo_send_report_on_done = fields.Boolean(
         string="Email Service Report on Completion",

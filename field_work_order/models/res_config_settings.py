@@ -8,6 +8,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.fwo_signature_required", readonly=False
     )
 
+    # Inventory
+    fwo_stock_shortage = fields.Selection(related="company_id.fwo_stock_shortage", readonly=False)
+
     # Reports
     fwo_send_report_on_done = fields.Boolean(
         related="company_id.fwo_send_report_on_done", readonly=False

@@ -6,4 +6,5 @@ from . import test_work_order_lines
 from . import test_work_order_access
 from . import test_work_order_planning
 from . import test_work_order_bus
+from . import test_work_order_stock
 from . import test_work_order_report
