@@ -22,6 +22,7 @@
         "views/field_work_order_menus.xml",
         "report/field_work_order_templates.xml",
         "report/field_work_order_reports.xml",
+        "report/field_work_order_analysis_views.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
     ],

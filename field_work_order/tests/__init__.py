@@ -8,3 +8,4 @@ from . import test_work_order_planning
 from . import test_work_order_bus
 from . import test_work_order_stock
 from . import test_work_order_report
+from . import test_work_order_analysis
