@@ -19,6 +19,8 @@
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
         "views/stock_picking_views.xml",
+        "views/field_work_order_invoice_views.xml",
+        "views/account_move_views.xml",
         "views/field_work_order_menus.xml",
         "report/field_work_order_templates.xml",
         "report/field_work_order_reports.xml",

@@ -32,3 +32,16 @@ class ResCompany(models.Model):
         "and no other order for the same address and job type is requested within this many "
         "days after its completion.",
     )
+
+    # Invoicing
+    fwo_invoice_state = fields.Selection(
+        [("done", "Done"), ("verified", "Verified")], string="Invoice Work Orders When",
+        default="done", required=True,
+        help="Done: a completed order can be invoiced at once (verified ones too).\n"
+        "Verified: only orders a dispatcher has verified can be invoiced.",
+    )
+    fwo_labor_product_id = fields.Many2one(
+        "product.product", string="Default Labor Product",
+        domain="[('type', '=', 'service')]",
+        help="Service product (priced per hour) used for technicians' time on new work orders.",
+    )

@@ -9,3 +9,5 @@ from . import test_work_order_bus
 from . import test_work_order_stock
 from . import test_work_order_report
 from . import test_work_order_analysis
+from . import test_work_order_invoice
+from . import test_work_order_invoice_queries
