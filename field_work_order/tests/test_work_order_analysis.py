@@ -1,7 +1,8 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import WorkOrderCommon
+from .test_work_order_invoice import InvoiceCommon
 
 
 @tagged("post_install", "-at_install")
@@ -163,4 +164,62 @@ class TestWorkOrderAnalysis(WorkOrderCommon):
     def test_analysis_is_for_dispatchers(self):
         with self.assertRaises(AccessError):
             self._analysis(user=self.tech)
+
+
+@tagged("post_install", "-at_install")
+class TestWorkOrderAnalysisInvoiced(InvoiceCommon, TransactionCase):
+    """Invoiced amount: untaxed, credit notes deducted, shared invoices split, cancelled ignored."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_invoicing(cls.env)
+        cls.accountant = new_test_user(
+            cls.env, "fwo_ana_accountant", groups="base.group_user,account.group_account_invoice",
+        )
+        cls.tech_a = new_test_user(
+            cls.env, "fwo_ana_tech", groups="base.group_user,field_work_order.group_technician",
+        )
+
+    def _order(self):
+        # 1.5 h of labor, 2 air filters and a valve: 212.40 untaxed on the contract pricelist.
+        return self.make_done_order(
+            self.env, self.client, labor=[(self.tech_a, 1.5)],
+            materials=[(self.part_incl, 2.0), (self.part_excl, 1.0)],
+        )
+
+    def _invoice(self, orders):
+        action = orders.with_user(self.accountant).action_create_invoices()
+        return self.env["account.move"].browse(action.get("res_id")) or self.env[
+            "account.move"].search(action["domain"])
+
+    def _invoiced(self, orders):
+        self.env.flush_all()
+        rows = self.env["field.work.order.analysis"].browse(orders.ids)
+        rows.invalidate_recordset()
+        return [round(amount, 2) for amount in rows.mapped("invoiced_amount")]
+
+    def test_invoiced_amount(self):
+        refunded, shared_a, shared_b, cancelled, not_invoiced = (self._order() for _i in range(5))
+        invoice = self._invoice(refunded)
+        self.assertAlmostEqual(invoice.amount_untaxed, 212.4, places=2)
+        invoice.action_post()
+        # Credit note for the valve only (41.40 untaxed).
+        reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids,
+        ).create({"reason": "Valve returned", "journal_id": invoice.journal_id.id})
+        reversal.refund_moves()
+        credit_note = reversal.new_move_ids
+        credit_note.write({"invoice_line_ids": [
+            (2, line.id) for line in credit_note.invoice_line_ids if line.product_id != self.part_excl
+        ]})
+        credit_note.action_post()
+        shared = self._invoice(shared_a | shared_b)
+        self.assertAlmostEqual(shared.amount_untaxed, 424.8, places=2)
+        self._invoice(cancelled).button_cancel()
+
+        self.assertEqual(
+            self._invoiced(refunded | shared_a | shared_b | cancelled | not_invoiced),
+            [171.0, 212.4, 212.4, 0.0, 0.0],
+        )
 
