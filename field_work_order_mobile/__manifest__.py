@@ -9,6 +9,9 @@
     "development_status": "Beta",
     "maintainers": [],
     "depends": ["field_work_order"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/res_config_settings_views.xml",
+    ],
     "installable": True,
 }

@@ -1,0 +1,667 @@
+"""The sync protocol of the technicians' app: ``sync_pull`` and ``sync_push``.
+
+See docs/sync.md for the protocol, the cursor design and the exactly-once
+argument; the comments here say where each property comes from.
+"""
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from PIL import Image
+from psycopg2 import Error as PsycopgError
+from psycopg2 import errors as pgerrors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, html2plaintext, plaintext2html
+
+_logger = logging.getLogger(__name__)
+
+#: Scalar fields a technician may change with a ``set`` operation.
+SET_FIELDS = ("unit_number", "access_instructions", "site_contact_name", "site_contact_phone")
+STATE_OPS = {
+    "start": "action_start",
+    "hold": "action_hold",
+    "resume": "action_resume",
+    "complete": "action_complete",
+}
+OP_TYPES = (*STATE_OPS, "note", "material", "labor", "photo", "signature", "checklist", "set")
+PHOTO_KINDS = ("before", "after", "other")
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a device clock may be
+MAX_PAGE = 1000
+MAX_PUSH = 500
+MAX_TEXT = 10000
+INT32_MAX = 2**31 - 1
+WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
+CURSOR_VERSION = 1
+# Odoo retries the whole request on these: they must never become an op's "error".
+RETRIED_ERRORS = (pgerrors.SerializationFailure, pgerrors.DeadlockDetected,
+                  pgerrors.LockNotAvailable)
+
+
+class SyncStateConflict(UserError):
+    """A transition refused because of the order's current state (sync answers ``conflict``)."""
+
+
+class SyncFieldConflict(UserError):
+    """A ``set`` of fields someone else changed since the device's version."""
+
+
+def _dt(value):
+    return fields.Datetime.to_string(value) if value else False
+
+
+class FieldWorkOrder(models.Model):
+    _inherit = "field.work.order"
+
+    sync_version = fields.Integer(
+        readonly=True, copy=False, default=0,
+        help="Grows on every change of the order or its lines: the technicians' app keeps the "
+        "copy with the highest version.",
+    )
+
+    def init(self):
+        # sync_txid: id of the last transaction that changed the order or a line (bigint, kept
+        # out of the ORM: RPC cannot carry it). sync_fields: {field: [version, uid]} of the last
+        # change of each field technicians may `set`, for conflict detection.
+        cr = self.env.cr
+        cr.execute(SQL(
+            "ALTER TABLE field_work_order ADD COLUMN IF NOT EXISTS sync_txid bigint "
+            "NOT NULL DEFAULT (pg_current_xact_id()::text::bigint)"
+        ))
+        cr.execute(SQL(
+            "ALTER TABLE field_work_order ADD COLUMN IF NOT EXISTS sync_fields jsonb "
+            "NOT NULL DEFAULT '{}'::jsonb"
+        ))
+        cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS field_work_order_sync_txid_idx "
+            "ON field_work_order (sync_txid, id)"
+        ))
+
+    # ------------------------------------------------------------------
+    # Stamping changes
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._sync_touch()
+        return orders
+
+    def write(self, vals):
+        watched = {"technician_ids", "user_id", "company_id", "active"}.intersection(vals)
+        before = {
+            order.id: (set(order.technician_ids.ids), order.company_id.id, order.active)
+            for order in self
+        } if watched else {}
+        res = super().write(vals)
+        self._sync_touch([name for name in SET_FIELDS if name in vals])
+        if before:
+            self._sync_bury_lost(before)
+        return res
+
+    def unlink(self):
+        ids = self.ids
+        res = super().unlink()
+        self.env["field.work.order.sync.tombstone"]._bury((order_id, False) for order_id in ids)
+        return res
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        self._sync_touch()
+        return message
+
+    def _message_update_content(self, message, *args, **kwargs):
+        res = super()._message_update_content(message, *args, **kwargs)
+        self._sync_touch()
+        return res
+
+    def _sync_touch(self, changed_fields=()):
+        """Stamp the orders with this transaction's id and bump their version (one query).
+
+        The transaction id is what makes pulls miss nothing: see ``sync_pull``.
+        ``changed_fields`` (technician-editable fields only) are logged with the new
+        version and the writer, for ``set`` conflicts.
+        """
+        ids = sorted({oid for oid in self._ids if isinstance(oid, int)})
+        if not ids:
+            return
+        log = SQL()
+        if changed_fields:
+            log = SQL(
+                ", sync_fields = sync_fields || (SELECT jsonb_object_agg(f, jsonb_build_array("
+                "field_work_order.sync_version + 1, %s)) FROM unnest(%s::text[]) AS f)",
+                self.env.uid, list(changed_fields),
+            )
+        self.env.cr.execute(SQL(
+            "UPDATE field_work_order SET sync_version = sync_version + 1, "
+            "sync_txid = pg_current_xact_id()::text::bigint%s WHERE id IN %s",
+            log, tuple(ids),
+        ))
+        self.browse(ids).invalidate_recordset(["sync_version"])
+
+    def _sync_bury_lost(self, before):
+        """Tombstones for technicians taken off an order, and for everyone on archive or company move."""
+        pairs = []
+        for order in self:
+            technicians, company_id, active = before[order.id]
+            if order.company_id.id != company_id or (active and not order.active):
+                pairs.append((order.id, False))
+            pairs.extend((order.id, uid) for uid in technicians - set(order.technician_ids.ids))
+        self.env["field.work.order.sync.tombstone"]._bury(pairs)
+
+    def _check_state(self, allowed, action):
+        try:
+            return super()._check_state(allowed, action)
+        except UserError as exc:
+            if self.env.context.get("fwo_sync_push"):
+                raise SyncStateConflict(str(exc)) from None
+            raise
+
+    # ------------------------------------------------------------------
+    # Pull
+    # ------------------------------------------------------------------
+    @api.model
+    def sync_pull(self, cursor=False, limit=200):
+        """Orders the caller can see that changed since ``cursor``; see docs/sync.md.
+
+        Correct under concurrency: the next cursor's bound is the xmin of this
+        transaction's snapshot. Every transaction with an id below it has ended and is
+        visible here, so any change this pull cannot see was stamped with an id at or above
+        the bound and is delivered by the next pull. Pages of one pull share the bound.
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise UserError(self.env._("limit must be an integer from 1 to %(max)s.", max=MAX_PAGE))
+        signature = self._sync_signature()
+        state = self._sync_decode_cursor(cursor) if cursor else None
+        reset = False
+        if state and (state["u"] != self.env.uid or state["s"] != signature):
+            state, reset = None, True  # another user, or groups/companies changed: start over
+        cr = self.env.cr
+        removed = []
+        if state and "n" in state:  # next page of a pull in progress
+            bound, next_bound, last_id, total = state["b"], state["n"], state["l"], state["t"]
+        else:
+            bound = state["b"] if state else 0
+            cr.execute(SQL("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+            next_bound = cr.fetchone()[0]
+            last_id = 0
+            total = self.env.execute_query(self._sync_query(bound, 0).select(SQL("COUNT(*)")))[0][0]
+            if state:
+                removed = self._sync_removed(bound)
+        query = self._sync_query(bound, last_id)
+        query.order = SQL.identifier(query.table, "id")
+        query.limit = limit + 1
+        ids = [row[0] for row in self.env.execute_query(query.select())]
+        has_more = len(ids) > limit
+        ids = ids[:limit]
+        if has_more:
+            new_state = {"b": bound, "n": next_bound, "l": ids[-1], "t": total}
+        else:
+            new_state = {"b": next_bound}
+        new_state.update(v=CURSOR_VERSION, u=self.env.uid, s=signature)
+        return {
+            "cursor": base64.urlsafe_b64encode(json.dumps(new_state).encode()).decode(),
+            "has_more": has_more,
+            "total": total,
+            "reset": reset,
+            "orders": self.browse(ids)._sync_payload(),
+            "removed": removed,
+        }
+
+    def _sync_signature(self):
+        """What decides what the caller may see: user, groups, companies."""
+        key = "%s|%s|%s" % (
+            self.env.uid, sorted(self.env.user.groups_id.ids), sorted(self.env.companies.ids),
+        )
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def _sync_decode_cursor(self, cursor):
+        try:
+            state = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+            ints = [state[k] for k in ("u", "b", *(("n", "l", "t") if "n" in state else ()))]
+            if state.get("v") != CURSOR_VERSION or not isinstance(state["s"], str) or not all(
+                isinstance(i, int) and i >= 0 for i in ints
+            ):
+                raise ValueError
+        except (AttributeError, TypeError, ValueError, KeyError, binascii.Error):
+            raise UserError(self.env._(
+                "This sync cursor is not valid (it must be the one the last pull returned): "
+                "pull again without a cursor."
+            )) from None
+        return state
+
+    def _sync_query(self, bound, last_id):
+        """Orders visible to the caller (record rules, active) stamped at or after ``bound``."""
+        query = self._search([])
+        query.add_where(SQL(
+            "%s >= %s AND %s > %s",
+            SQL.identifier(query.table, "sync_txid"), bound, SQL.identifier(query.table, "id"),
+            last_id,
+        ))
+        return query
+
+    def _sync_removed(self, bound):
+        """Ids hidden from the caller since ``bound`` and not visible again."""
+        rows = self.env.execute_query(SQL(
+            "SELECT DISTINCT order_id FROM field_work_order_sync_tombstone "
+            "WHERE txid >= %s AND (user_id = %s OR user_id IS NULL)",
+            bound, self.env.uid,
+        ))
+        ids = [row[0] for row in rows]
+        if not ids:
+            return []
+        visible = set(self.search([("id", "in", ids)]).ids)
+        return sorted(i for i in ids if i not in visible)
+
+    def _sync_payload(self):
+        """The documented order schema (docs/sync.md), a constant number of queries per page.
+
+        Lines come through the orders' one2many prefetch (one query per model for the
+        whole page), notes from one mail.message search.
+        """
+        notes = defaultdict(list)
+        if self:
+            messages = self.env["mail.message"].search([
+                ("model", "=", self._name), ("res_id", "in", self.ids),
+                ("message_type", "=", "comment"),
+            ], order="id")
+            for message in messages:
+                notes[message.res_id].append({
+                    "id": message.id,
+                    "author": message.author_id.name or "",
+                    "date": _dt(message.date),
+                    "body": html2plaintext(message.body or "").strip(),
+                })
+        # Technicians cannot read stock.lot; the lot names of their own lines are fine to show.
+        lot_names = {lot.id: lot.name for lot in self.material_ids.lot_id.sudo()}
+        result = []
+        for order in self:
+            partner, address = order.partner_id, order.service_partner_id
+            result.append({
+                "id": order.id,
+                "name": order.name,
+                "version": order.sync_version,
+                "state": order.state,
+                "priority": order.priority,
+                "partner": {
+                    "id": partner.id, "name": partner.name or "", "phone": partner.phone or False,
+                    "email": partner.email or False,
+                },
+                "service_address": {
+                    "id": address.id, "name": address.name or partner.name or "",
+                    "street": address.street or False, "street2": address.street2 or False,
+                    "city": address.city or False, "zip": address.zip or False,
+                    "country": address.country_id.name or False, "phone": address.phone or False,
+                },
+                "unit_number": order.unit_number or False,
+                "access_instructions": order.access_instructions or False,
+                "site_contact_name": order.site_contact_name or False,
+                "site_contact_phone": order.site_contact_phone or False,
+                "description": order.description or False,
+                "safety_requirements": order.safety_requirements or False,
+                "job_type": order.job_type_id.name or False,
+                "scheduled_start": _dt(order.scheduled_start),
+                "scheduled_end": _dt(order.scheduled_end),
+                "deadline": _dt(order.deadline),
+                "date_started": _dt(order.date_started),
+                "date_completed": _dt(order.date_completed),
+                "user_id": order.user_id.id or False,
+                "user_name": order.user_id.name or False,
+                "technician_ids": order.technician_ids.ids,
+                "materials": [{
+                    "id": line.id,
+                    "product_id": line.product_id.id,
+                    "product_name": line.product_id.display_name,
+                    "product_uom_qty": line.product_uom_qty,
+                    "quantity_used": line.quantity_used,
+                    "uom": line.product_uom_id.name or False,
+                    "lot": lot_names.get(line.lot_id.id, False),
+                } for line in order.material_ids],
+                "labor": [{
+                    "id": line.id,
+                    "user_id": line.user_id.id,
+                    "user_name": line.user_id.name or "",
+                    "date_start": _dt(line.date_start),
+                    "date_end": _dt(line.date_end),
+                    "duration": line.duration,
+                    "description": line.description or False,
+                } for line in order.labor_ids.sorted("id")],
+                "checklist": [{
+                    "id": line.id,
+                    "name": line.name,
+                    "required": line.required,
+                    "done": line.done,
+                    "done_by": line.done_by.name or False,
+                    "done_on": _dt(line.done_on),
+                } for line in order.checklist_ids],
+                "photos": [{
+                    "id": photo.id,
+                    "kind": photo.kind,
+                    "taken_on": _dt(photo.taken_on),
+                    "note": photo.note or False,
+                    "url": f"/web/image/field.work.order.photo/{photo.id}/image",
+                } for photo in order.photo_ids],
+                "notes": notes[order.id],
+                "signed_by": order.signed_by or False,
+                "signed_on": _dt(order.signed_on),
+            })
+        return result
+
+    # ------------------------------------------------------------------
+    # Push
+    # ------------------------------------------------------------------
+    @api.model
+    def sync_push(self, operations):
+        """Apply a batch of device operations, each once per uuid; one result per operation.
+
+        Each operation runs in its own savepoint, so a bad one fails alone. Its log row
+        (unique uuid) is written in the same transaction as its effects: both commit, or
+        neither does and a retry applies it then.
+        """
+        if not isinstance(operations, list):
+            raise UserError(self.env._("operations must be a list of operations."))
+        if len(operations) > MAX_PUSH:
+            raise UserError(self.env._(
+                "At most %(max)s operations per push (got %(count)s): send them in batches.",
+                max=MAX_PUSH, count=len(operations),
+            ))
+        return [self.with_context(fwo_sync_push=True)._sync_push_one(op) for op in operations]
+
+    def _sync_push_one(self, op):
+        uuid = op.get("uuid") if isinstance(op, dict) else False
+        if not isinstance(uuid, str) or not 1 <= len(uuid) <= 64:
+            return self._sync_result(
+                uuid if isinstance(uuid, str) else False, "error",
+                self.env._("Each operation must be a dict with a uuid (a string of 1 to 64 characters)."),
+            )
+        order_id = op.get("order_id")
+        order_id = order_id if self._sync_is_id(order_id) else 0
+        op_type = op.get("type") if isinstance(op.get("type"), str) else ""
+        first = self._sync_claim(uuid, order_id, op_type[:32], op.get("at"))
+        if first:
+            return self._sync_duplicate(uuid, first)
+        try:
+            with self.env.cr.savepoint():
+                status, message = "applied", ""
+                self._sync_apply(op)
+        except RETRIED_ERRORS:
+            raise
+        except (SyncStateConflict, SyncFieldConflict) as exc:
+            status, message = "conflict", str(exc)
+        except UserError as exc:
+            status, message = "error", str(exc)
+        except PsycopgError as exc:
+            status, message = "error", self.env._("The database refused the operation: %(error)s",
+                                         error=str(exc).strip().splitlines()[0])
+        except Exception as exc:  # noqa: BLE001 - one bad operation must not fail the batch
+            _logger.exception("Sync operation %s failed", uuid)
+            status, message = "error", self.env._("Unexpected error: %(error)s", error=str(exc) or repr(exc))
+        result = self._sync_result(uuid, status, message, order_id)
+        self.env.cr.execute(SQL(
+            "UPDATE field_work_order_sync_operation SET status = %s, message = %s, version = %s "
+            "WHERE uuid = %s",
+            status, message, result["version"], uuid,
+        ))
+        return result
+
+    @api.model
+    def _sync_is_id(self, value):
+        return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INT32_MAX
+
+    def _sync_claim(self, uuid, order_id, op_type, at):
+        """Insert the uuid's log row; return the first result's row if the uuid was seen.
+
+        Under Odoo's REPEATABLE READ, a row with the same uuid committed by a concurrent
+        request that this transaction cannot see makes the insert fail with a serialization
+        error: Odoo retries the request, which then sees the row and answers ``duplicate``.
+        A concurrent request still running makes this insert wait for its outcome.
+        """
+        try:
+            at = datetime.strptime(at, WIRE_DATETIME)
+        except (TypeError, ValueError):
+            at = None  # logged as unknown; _sync_apply refuses the operation
+        rows = self.env.execute_query(SQL(
+            "INSERT INTO field_work_order_sync_operation "
+            "(uuid, user_id, order_id, type, status, at, create_uid, create_date, write_uid, "
+            "write_date) VALUES (%s, %s, %s, %s, 'pending', %s, %s, now() AT TIME ZONE 'UTC', "
+            "%s, now() AT TIME ZONE 'UTC') ON CONFLICT (uuid) DO NOTHING RETURNING id",
+            uuid, self.env.uid, order_id or None, op_type, at, self.env.uid, self.env.uid,
+        ))
+        if rows:
+            return None
+        return self.env.execute_query_dict(SQL(
+            "SELECT user_id, order_id, status, message, version "
+            "FROM field_work_order_sync_operation WHERE uuid = %s",
+            uuid,
+        ))[0]
+
+    def _sync_duplicate(self, uuid, first):
+        if first["user_id"] != self.env.uid:
+            return self._sync_result(uuid, "error", self.env._(
+                "The operation id %(uuid)s was already used by another user: "
+                "give each operation a new uuid.", uuid=uuid,
+            ))
+        result = self._sync_result(uuid, "duplicate", first["message"] or "", first["order_id"])
+        result["first_status"] = first["status"]
+        result["version"] = first["version"] or 0
+        return result
+
+    def _sync_result(self, uuid, status, message, order_id=0):
+        """One operation's answer; ``current`` is the order's state and version when visible."""
+        current = False
+        if order_id:
+            order = self.search([("id", "=", order_id)])
+            if order:
+                version = self.env.execute_query(SQL(
+                    "SELECT sync_version FROM field_work_order WHERE id = %s", order.id,
+                ))[0][0]
+                current = {"state": order.state, "version": version}
+        return {
+            "uuid": uuid,
+            "status": status,
+            "message": message or "",
+            "version": current["version"] if current else 0,
+            "current": current,
+        }
+
+    def _sync_apply(self, op):
+        """Validate one operation and apply it as the caller; raise UserError to refuse it."""
+        op_type = op.get("type")
+        if op_type not in OP_TYPES:
+            raise UserError(self.env._(
+                "Unknown operation type %(type)r: use one of %(types)s.",
+                type=op_type, types=", ".join(OP_TYPES),
+            ))
+        if not self._sync_is_id(op.get("order_id")):
+            raise UserError(self.env._("order_id must be a work order id (a positive integer)."))
+        order = self.search([("id", "=", op["order_id"])])
+        if not order:
+            raise UserError(self.env._(
+                "Work order %(id)s does not exist or is not assigned to you.", id=op["order_id"],
+            ))
+        payload = op.get("payload", {})
+        if payload is False:
+            payload = {}
+        if not isinstance(payload, dict):
+            raise UserError(self.env._("payload must be a dict."))
+        at = self._sync_check_at(order, op.get("at"))
+        order = order.with_context(fwo_at=fields.Datetime.to_string(at))
+        if op_type in STATE_OPS:
+            getattr(order, STATE_OPS[op_type])()
+        else:
+            getattr(self, f"_sync_op_{op_type}")(order, payload, op, at)
+
+    def _sync_parse_datetime(self, value, what="at"):
+        if isinstance(value, str):
+            try:
+                return datetime.strptime(value, WIRE_DATETIME)
+            except ValueError:
+                pass
+        raise UserError(self.env._(
+            "%(what)s must be a UTC time as 'YYYY-MM-DD HH:MM:SS', got %(value)r.",
+            what=what, value=value,
+        ))
+
+    def _sync_check_at(self, order, value, what="at"):
+        """The device time of an operation, refused when in the future or before the order."""
+        at = self._sync_parse_datetime(value, what)
+        now = fields.Datetime.now()
+        if at > now + CLOCK_SKEW:
+            raise UserError(self.env._(
+                "%(what)s %(at)s is in the future (server time %(now)s UTC): "
+                "check the device clock.", what=what, at=value, now=fields.Datetime.to_string(now),
+            ))
+        if at < order.create_date - CLOCK_SKEW:
+            raise UserError(self.env._(
+                "%(what)s %(at)s is before %(order)s was created (%(created)s UTC).",
+                what=what, at=value, order=order.name,
+                created=fields.Datetime.to_string(order.create_date),
+            ))
+        return at
+
+    def _sync_text(self, payload, key, required=True):
+        value = payload.get(key, False)
+        if value is False and not required:
+            return False
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise UserError(self.env._("payload.%(key)s must be a non-empty text.", key=key))
+        if len(value) > MAX_TEXT:
+            raise UserError(self.env._("payload.%(key)s is longer than %(max)s characters.", key=key,
+                              max=MAX_TEXT))
+        return value
+
+    def _sync_op_note(self, order, payload, op, at):
+        body = self._sync_text(payload, "body")
+        order.message_post(
+            body=plaintext2html(body), message_type="comment", subtype_xmlid="mail.mt_note",
+            date=at,
+        )
+
+    def _sync_op_material(self, order, payload, op, at):
+        product_id, quantity = payload.get("product_id"), payload.get("quantity")
+        if not self._sync_is_id(product_id):
+            raise UserError(self.env._("payload.product_id must be a product id."))
+        if isinstance(quantity, bool) or not isinstance(quantity, (int, float)) or quantity <= 0:
+            raise UserError(self.env._("payload.quantity must be a positive number, got %(qty)r.",
+                              qty=quantity))
+        lot_name = self._sync_text(payload, "lot_name", required=False)
+        product = self.env["product.product"].browse(product_id).exists()
+        if not product:
+            raise UserError(self.env._("Product %(id)s does not exist.", id=product_id))
+        lot = self.env["stock.lot"]
+        if lot_name:
+            # sudo: technicians have no access to lots; only an exact name of this product.
+            lot = lot.sudo().search([
+                ("product_id", "=", product.id), ("name", "=", lot_name),
+                ("company_id", "in", (order.company_id.id, False)),
+            ], limit=1)
+            if not lot:
+                raise UserError(self.env._(
+                    "Lot/serial number %(lot)s does not exist for %(product)s.",
+                    lot=lot_name, product=product.display_name,
+                ))
+        lines = order.material_ids.filtered(lambda line: line.product_id == product)
+        line = lines.filtered(lambda line: line.lot_id == lot)[:1] or (lot and lines.filtered(
+            lambda line: not line.lot_id and not line.quantity_used
+        )[:1])
+        if line:
+            line.write({"quantity_used": line.quantity_used + quantity, "lot_id": lot.id})
+        else:
+            order.env["field.work.order.material"].create({
+                "work_order_id": order.id, "product_id": product.id,
+                "quantity_used": quantity, "lot_id": lot.id,
+            })
+
+    def _sync_op_labor(self, order, payload, op, at):
+        start = self._sync_check_at(order, payload.get("date_start"), "payload.date_start")
+        end = self._sync_check_at(order, payload.get("date_end"), "payload.date_end")
+        if end < start:
+            raise UserError(self.env._("payload.date_end is before payload.date_start."))
+        order.env["field.work.order.labor"].create({
+            "work_order_id": order.id, "user_id": self.env.uid, "date_start": start,
+            "date_end": end, "description": self._sync_text(payload, "description", False),
+        })
+
+    def _sync_image(self, payload, what):
+        """Decoded-size limit (setting) and a real image check, before Odoo stores it."""
+        image = payload.get("image")
+        if not isinstance(image, str) or not image:
+            raise UserError(self.env._("payload.image must be the %(what)s as base64 text.", what=what))
+        max_mb = int(self.env["ir.config_parameter"].sudo().get_param(
+            "field_work_order_mobile.photo_max_mb", 10) or 10)
+        if len(image) * 3 // 4 > max_mb * 1024 * 1024 + 3:
+            raise UserError(self.env._(
+                "The %(what)s is %(size).1f MB, more than the %(max)s MB allowed.",
+                what=what, size=len(image) * 3 / 4 / 1024 / 1024, max=max_mb,
+            ))
+        try:
+            data = base64.b64decode(image, validate=True)
+            Image.open(io.BytesIO(data)).verify()
+        except Exception:  # noqa: BLE001 - Pillow raises many kinds for bad data
+            raise UserError(self.env._(
+                "The %(what)s is not a readable image (PNG, JPEG...).", what=what,
+            )) from None
+        return image
+
+    def _sync_op_photo(self, order, payload, op, at):
+        kind = payload.get("kind", "other")
+        if kind not in PHOTO_KINDS:
+            raise UserError(self.env._("payload.kind must be one of %(kinds)s.", kinds=", ".join(PHOTO_KINDS)))
+        order.env["field.work.order.photo"].create({
+            "work_order_id": order.id, "kind": kind, "taken_on": at,
+            "image": self._sync_image(payload, self.env._("photo")),
+            "note": self._sync_text(payload, "note", required=False),
+        })
+
+    def _sync_op_signature(self, order, payload, op, at):
+        image = self._sync_image(payload, self.env._("signature"))
+        order.write({"signature": image, "signed_by": self._sync_text(payload, "signed_by")})
+
+    def _sync_op_checklist(self, order, payload, op, at):
+        line_id, done = payload.get("line_id"), payload.get("done", True)
+        if not self._sync_is_id(line_id) or not isinstance(done, bool):
+            raise UserError(self.env._("payload.line_id must be a checklist line id and done a boolean."))
+        line = order.env["field.work.order.checklist.line"].search([
+            ("id", "=", line_id), ("work_order_id", "=", order.id),
+        ])
+        if not line:
+            raise UserError(self.env._("Checklist line %(id)s is not on %(order)s.", id=line_id,
+                              order=order.name))
+        line.write({"done": done})
+
+    def _sync_op_set(self, order, payload, op, at):
+        values, base = payload.get("fields"), op.get("base_version")
+        if not isinstance(values, dict) or not values:
+            raise UserError(self.env._("payload.fields must be a dict of field names and values."))
+        if isinstance(base, bool) or not isinstance(base, int) or base < 0:
+            raise UserError(self.env._("A set operation needs base_version, the order version it edits."))
+        unknown = sorted(set(values) - set(SET_FIELDS))
+        if unknown:
+            raise UserError(self.env._(
+                "These fields cannot be set from the app: %(fields)s (allowed: %(allowed)s).",
+                fields=", ".join(map(str, unknown)), allowed=", ".join(SET_FIELDS),
+            ))
+        for name, value in values.items():
+            if value is not False and not (isinstance(value, str) and len(value) <= MAX_TEXT):
+                raise UserError(self.env._("%(field)s must be a text or false.", field=name))
+        changed = self.env.execute_query(SQL(
+            "SELECT sync_fields FROM field_work_order WHERE id = %s", order.id,
+        ))[0][0]
+        clashes = sorted(
+            name for name in values
+            if name in changed and changed[name][0] > base and changed[name][1] != self.env.uid
+        )
+        if clashes:
+            raise SyncFieldConflict(self.env._(
+                "%(order)s: %(fields)s changed on the server since version %(base)s; "
+                "current value: %(current)s.",
+                order=order.name, fields=", ".join(clashes), base=base,
+                current=", ".join(f"{name}={order[name] or ''!r}" for name in clashes),
+            ))
+        order.write(values)

@@ -1,0 +1,6 @@
+from odoo import models
+
+
+class FieldWorkOrderLabor(models.Model):
+    _name = "field.work.order.labor"
+    _inherit = ["field.work.order.labor", "field.work.order.sync.line.mixin"]

@@ -1,0 +1,193 @@
+import xmlrpc.client
+
+from markupsafe import Markup
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SyncCommon
+
+ORDER_KEYS = {
+    "id", "name", "version", "state", "priority", "partner", "service_address", "unit_number",
+    "access_instructions", "site_contact_name", "site_contact_phone", "description",
+    "safety_requirements", "job_type", "scheduled_start", "scheduled_end", "deadline",
+    "date_started", "date_completed", "user_id", "user_name", "technician_ids", "materials",
+    "labor", "checklist", "photos", "notes", "signed_by", "signed_on",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestSyncPull(SyncCommon):
+    def test_full_pull_schema_and_visibility(self):
+        busy = self.order_in_state("in_progress", unit_number="4B")
+        busy.with_user(self.tech).message_post(
+            body=Markup("Gate code <b>1234</b>"), message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        self.env["field.work.order.photo"].with_user(self.tech).create({
+            "work_order_id": busy.id, "kind": "before", "image": self.png, "note": "Leak",
+        })
+        cancelled = self.order_in_state("cancelled")
+        others = self.order_in_state("scheduled", user_id=self.tech2.id)
+
+        orders, removed, _cursor, pages = self.pull(self.tech)
+        self.assertEqual(sorted(orders), sorted((busy | cancelled).ids))
+        self.assertNotIn(others.id, orders)
+        self.assertEqual(removed, [])
+        self.assertEqual((pages[0]["total"], pages[0]["reset"], len(pages)), (2, False, 1))
+        self.assert_no_none(pages)
+        xmlrpc.client.dumps((pages[0],), allow_none=False)  # what Odoo's /xmlrpc/2 does
+
+        data = orders[busy.id]
+        self.assertEqual(set(data), ORDER_KEYS)
+        self.assertEqual(data["state"], "in_progress")
+        self.assertEqual(orders[cancelled.id]["state"], "cancelled")
+        self.assertEqual(data["version"], busy.sync_version)
+        self.assertGreater(data["version"], 1)
+        self.assertEqual(data["partner"]["name"], "Acme Offices")
+        self.assertEqual(data["unit_number"], "4B")
+        self.assertEqual(data["job_type"], "HVAC Repair")
+        self.assertEqual(data["scheduled_start"], "2030-01-15 09:00:00")
+        self.assertEqual(data["deadline"], False)
+        self.assertEqual(data["user_id"], self.tech.id)
+        self.assertEqual(data["technician_ids"], [self.tech.id])
+        self.assertEqual(data["materials"], [{
+            "id": busy.material_ids.id, "product_id": self.filter.id, "product_name": "Filter",
+            "product_uom_qty": 2.0, "quantity_used": 0.0, "uom": "Units", "lot": False,
+        }])
+        self.assertEqual([(line["user_id"], line["date_start"], line["date_end"])
+                          for line in data["labor"]],
+                         [(self.tech.id, "2030-01-15 09:00:00", False)])
+        self.assertEqual([(c["name"], c["required"], c["done"]) for c in data["checklist"]],
+                         [("Check thermostat", True, False), ("Clean vents", False, False)])
+        photo = busy.photo_ids
+        self.assertEqual(data["photos"], [{
+            "id": photo.id, "kind": "before", "taken_on": data["photos"][0]["taken_on"],
+            "note": "Leak", "url": f"/web/image/field.work.order.photo/{photo.id}/image",
+        }])
+        self.assertEqual([(n["author"], n["body"]) for n in data["notes"]],
+                         [("Terry Tech", "Gate code *1234*")])
+
+    def test_incremental_pull_returns_only_changed_orders(self):
+        first, second, third = (self.order_in_state("scheduled") for _i in range(3))
+        orders, _removed, cursor, _pages = self.pull(self.tech)
+        self.assertEqual(len(orders), 3)
+        self.age()
+        orders, removed, cursor2, pages = self.pull(self.tech, cursor)
+        self.assertEqual((orders, removed, pages[0]["total"]), ({}, [], 0))
+
+        versions = {o.id: o.sync_version for o in (first, second, third)}
+        first.material_ids.with_user(self.tech).quantity_used = 1  # a line change
+        second.with_user(self.tech).message_post(body="On my way", message_type="comment")
+        orders, removed, _cursor, pages = self.pull(self.tech, cursor2)
+        self.assertEqual(sorted(orders), sorted((first | second).ids))
+        self.assertEqual(pages[0]["total"], 2)
+        self.assertEqual(orders[first.id]["materials"][0]["quantity_used"], 1.0)
+        self.assertEqual(orders[second.id]["notes"][-1]["body"], "On my way")
+        for order in (first, second):
+            self.assertGreater(orders[order.id]["version"], versions[order.id])
+        self.assertEqual(third.sync_version, versions[third.id])
+
+    def test_paging(self):
+        orders = self.Order
+        for _i in range(5):
+            orders |= self.create_order()
+        pages = []
+        cursor = False
+        while True:
+            page = self.Order.with_user(self.tech).sync_pull(cursor=cursor, limit=2)
+            pages.append(page)
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                break
+        self.assertEqual([len(p["orders"]) for p in pages], [2, 2, 1])
+        self.assertEqual([p["has_more"] for p in pages], [True, True, False])
+        self.assertEqual([p["total"] for p in pages], [5, 5, 5])
+        self.assertEqual([o["id"] for p in pages for o in p["orders"]], sorted(orders.ids))
+
+    def test_removed_after_reassign_delete_and_archive(self):
+        moved, deleted, archived, kept = (self.create_order() for _i in range(4))
+        _orders, _removed, cursor, _pages = self.pull(self.tech)
+        self.age()
+        moved.with_user(self.dispatcher).write({
+            "user_id": self.tech2.id, "technician_ids": [(6, 0, [self.tech2.id])],
+        })
+        deleted.with_user(self.dispatcher).unlink()
+        archived.with_user(self.dispatcher).active = False
+        orders, removed, _cursor, _pages = self.pull(self.tech, cursor)
+        self.assertEqual(sorted(removed), sorted([moved.id, deleted.id, archived.id]))
+        self.assertEqual(list(orders), [])  # the reassignment stamped only orders tech lost
+        self.assertNotIn(kept.id, removed)
+        # The new technician gets it; a full pull never lists removals.
+        orders2, removed2, _cursor, _pages = self.pull(self.tech2)
+        self.assertEqual((list(orders2), removed2), ([moved.id], []))
+
+    def test_reassigned_back_is_not_removed(self):
+        order = self.create_order()
+        _orders, _removed, cursor, _pages = self.pull(self.tech)
+        self.age()
+        as_dispatcher = order.with_user(self.dispatcher)
+        as_dispatcher.write({"user_id": self.tech2.id, "technician_ids": [(6, 0, [self.tech2.id])]})
+        as_dispatcher.write({"user_id": self.tech.id})
+        orders, removed, _cursor, _pages = self.pull(self.tech, cursor)
+        self.assertEqual((list(orders), removed), ([order.id], []))
+
+    def test_reset_when_groups_change(self):
+        mine = self.create_order()
+        theirs = self.create_order(user_id=self.tech2.id)
+        _orders, _removed, cursor, _pages = self.pull(self.tech)
+        self.tech.groups_id = [(4, self.env.ref("account.group_account_invoice").id)]
+        page = self.Order.with_user(self.tech).sync_pull(cursor=cursor)
+        self.assertTrue(page["reset"])
+        self.assertEqual(sorted(o["id"] for o in page["orders"]), sorted((mine | theirs).ids))
+        self.assertFalse(self.Order.with_user(self.tech).sync_pull(cursor=page["cursor"])["reset"])
+
+    def test_cursor_of_another_user_resets_and_garbage_is_refused(self):
+        self.create_order()
+        _orders, _removed, cursor, _pages = self.pull(self.tech)
+        page = self.Order.with_user(self.tech2).sync_pull(cursor=cursor)
+        self.assertEqual((page["reset"], page["orders"]), (True, []))
+        with self.assertRaisesRegex(UserError, "not valid"):
+            self.Order.with_user(self.tech).sync_pull(cursor="not-a-cursor")
+        with self.assertRaisesRegex(UserError, "limit"):
+            self.Order.with_user(self.tech).sync_pull(limit=0)
+
+    def test_device_time_fields_are_utc_strings(self):
+        order = self.order_in_state("done")
+        orders, _removed, _cursor, _pages = self.pull(self.tech)
+        data = orders[order.id]
+        self.assertEqual((data["date_started"], data["date_completed"]),
+                         ("2030-01-15 09:00:00", "2030-01-15 11:00:00"))
+        self.assertEqual(data["labor"][0]["duration"], 2.0)
+        self.assertEqual(data["checklist"][0]["done_by"], "Terry Tech")
+
+
+@tagged("post_install", "-at_install")
+class TestSyncPullQueries(SyncCommon):
+    """Queries per page do not grow with the page size (50 vs 500 orders)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        orders = cls.env["field.work.order"].with_user(cls.dispatcher).create([
+            {"partner_id": cls.customer.id, "user_id": cls.tech.id, "job_type_id": cls.job_type.id,
+             "scheduled_start": "2030-01-15 09:00:00", "description": f"Job {i}"}
+            for i in range(500)
+        ])
+        for order in orders[:50] | orders[-50:]:
+            order.message_post(body="Note", message_type="comment")
+        cls.env["field.work.order.photo"].create([
+            {"work_order_id": order.id, "image": cls.png} for order in orders[::10]
+        ])
+
+    def _queries(self, limit):
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        page = self.Order.with_user(self.tech).sync_pull(limit=limit)
+        self.assertEqual(len(page["orders"]), limit)
+        return self.env.cr.sql_log_count - before
+
+    def test_constant_queries_per_page(self):
+        self._queries(5)  # warm up caches (rules, fields, groups)
+        small, large = self._queries(50), self._queries(500)
+        self.assertEqual(small, large)
+        self.assertLessEqual(large, 40)
