@@ -201,6 +201,35 @@ class TestWorkOrderReport(HttpCase, WorkOrderCommon):
         order._cron_send_service_reports()
         self.assertEqual(Mail.search_count(mail_domain), sent)
 
+    def test_cron_skips_orders_it_cannot_or_must_not_send(self):
+        self.company.fwo_send_report_on_done = True
+        no_email = self.env["res.partner"].create({"name": "Walk-in Customer"})
+        orders = self.create_order(partner_id=no_email.id, job_type_id=False) | self.create_order(
+            job_type_id=False
+        )
+        orders.action_schedule()
+        orders.with_user(self.tech).with_context(fwo_at="2030-03-01 08:00:00").action_start()
+        orders.with_user(self.tech).with_context(fwo_at="2030-03-01 09:00:00").action_complete()
+        self.assertEqual(orders.mapped("report_to_send"), [True, True])
+        # The second one is sent back for rework before the cron runs.
+        orders[1].with_user(self.dispatcher).action_rework("Leak still there")
+        orders._cron_send_service_reports()
+        self.assertEqual(orders.mapped("report_to_send"), [False, False])
+        self.assertFalse(self.env["mail.mail"].search([
+            ("model", "=", orders._name), ("res_id", "in", orders.ids),
+            ("recipient_ids", "in", (no_email | self.customer).ids),
+        ]))
+        self.assertIn("has no email address", orders[0].message_ids[0].body)
+
+    def test_technician_prints_service_report(self):
+        # Technicians have no access to stock lots; the report still shows the lot.
+        content, _type = self.env["ir.actions.report"].with_user(self.tech)._render_qweb_html(
+            SERVICE, self.order.ids
+        )
+        root = lxml_html.fromstring(content)
+        self.assertEqual(self._texts(root, "fwo_lot"), ["LOT-4711"])
+        self.assertEqual(len(root.xpath("//img[contains(@class, 'fwo_photo')]")), 2)
+
     def test_send_report_button_opens_composer(self):
         action = self.order.with_user(self.tech).action_send_report()
         template = self.env.ref("field_work_order.mail_template_service_report")
