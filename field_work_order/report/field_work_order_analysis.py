@@ -115,7 +115,7 @@ class FieldWorkOrderAnalysis(models.Model):
                                     AND callback.job_type_id IS NOT DISTINCT FROM wo.job_type_id
                                     AND callback.create_date > wo.date_completed
                                     AND callback.create_date <= wo.date_completed
-                                        + make_interval(days => COALESCE(company.fwo_first_fix_days, 0)))
+                                        + make_interval(days => GREATEST(COALESCE(company.fwo_first_fix_days, 0), 0)))
                             )
                      ) THEN 0.0
                      ELSE 100.0 END AS first_time_fix,
