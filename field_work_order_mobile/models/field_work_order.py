@@ -111,6 +111,7 @@ class FieldWorkOrder(models.Model):
         self.env["field.work.order.sync.tombstone"]._bury((order_id, False) for order_id in ids)
         return res
 
+    @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
         self._sync_touch()
