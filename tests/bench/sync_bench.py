@@ -1,0 +1,237 @@
+"""Sync benchmark: 10,000 orders x 5 material lines for one technician.
+
+Not a test (pytest does not collect it). Run from the repository root:
+
+    .venv/bin/python tests/bench/sync_bench.py [--db fwo_bench] [--orders 10000] [--naive 300]
+
+It creates the database with our addons if it does not exist, adds the
+orders (one order made through the ORM, cloned with SQL), starts Odoo on a
+free port and measures, in one run: full pull, SQL queries per page for
+several page sizes (from Odoo's request log line), incremental pull of 100
+changed orders, push of 1,000 operations (start, note, material, checklist,
+labor), photos separately, and the naive read (odoorpc browsing order by
+order, timed on ``--naive`` orders and scaled to all of them).
+"""
+
+import argparse
+import io
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import odoorpc
+import psycopg2
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from sync_client import SyncClient, XmlRpcTransport  # noqa: E402
+from tests._odoo import OdooServer, db_params  # noqa: E402
+from tests._rpc import Rpc  # noqa: E402
+
+WIRE = "%Y-%m-%d %H:%M:%S"
+
+
+def ensure_db(db):
+    conn = psycopg2.connect(dbname="postgres", **db_params())
+    conn.autocommit = True
+    with conn.cursor() as cr:
+        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db])
+        exists = cr.fetchone()
+    conn.close()
+    if exists:
+        return
+    print(f"creating database {db} with our addons (about a minute)...", flush=True)
+    cmd = OdooServer(db).command() + [
+        "-i", "field_work_order,field_work_order_mobile", "--without-demo=all",
+        "--stop-after-init", "--log-level=warn",
+    ]
+    subprocess.run(cmd, check=True)
+
+
+def prepare(server, n_orders):
+    """One technician, one template order made through the ORM, cloned with SQL."""
+    admin = Rpc(server)
+    tech_id, tech = admin.create_user("technician", name="Bench Technician")
+    partner = admin("res.partner", "create", {"name": "Bench Customer", "phone": "+1 555 0100",
+                                              "street": "1 Main St", "city": "Springfield"})
+    products = [admin("product.product", "create", {"name": f"Bench part {i}", "type": "consu"})
+                for i in range(5)]
+    template = admin("field.work.order", "create", {
+        "partner_id": partner, "user_id": tech_id, "description": "Replace the filters",
+        "scheduled_start": (datetime.now(timezone.utc) + timedelta(days=1)).strftime(WIRE),
+        "material_ids": [(0, 0, {"product_id": p, "product_uom_qty": 2}) for p in products],
+        "checklist_ids": [(0, 0, {"name": "Isolate power"})],
+    })
+    admin("field.work.order", "action_schedule", [template])
+    conn = server.pg()
+    conn.autocommit = False
+    with conn.cursor() as cr:
+        def columns(table, skip):
+            cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+                       [table])
+            return [c for (c,) in cr.fetchall() if c not in skip]
+
+        order_cols = columns("field_work_order", {"id", "name"})
+        cols = ", ".join(order_cols)
+        cr.execute(
+            f"INSERT INTO field_work_order ({cols}, name) "  # noqa: S608 - our column names
+            f"SELECT {cols}, 'BENCH/' || %s || '/' || g FROM field_work_order, "
+            "generate_series(1, %s) g WHERE id = %s RETURNING id",
+            [tech, n_orders - 1, template],
+        )
+        ids = [template] + [i for (i,) in cr.fetchall()]
+        cr.execute("INSERT INTO field_work_order_technician_rel (work_order_id, user_id) "
+                   "SELECT unnest(%s::int[]), %s", [ids[1:], tech_id])
+        for table in ("field_work_order_material", "field_work_order_checklist_line"):
+            line_cols = ", ".join(columns(table, {"id", "work_order_id"}))
+            cr.execute(
+                f"INSERT INTO {table} ({line_cols}, work_order_id) "  # noqa: S608
+                f"SELECT {line_cols}, o FROM {table}, unnest(%s::int[]) o "
+                "WHERE work_order_id = %s ORDER BY o, id",
+                [ids[1:], template],
+            )
+        # Stamp them as written now (what _sync_touch does).
+        cr.execute("UPDATE field_work_order SET sync_txid = pg_current_xact_id()::text::bigint, "
+                   "sync_version = 1 WHERE id = ANY(%s)", [ids])
+    conn.commit()
+    conn.close()
+    return admin, tech_id, tech, products, ids
+
+
+def last_request_queries(log_path, after):
+    """Query count and SQL time of the last request logged after byte offset ``after``."""
+    with open(log_path, "rb") as log:
+        log.seek(after)
+        lines = log.read().decode(errors="replace").splitlines()
+    found = [re.search(r'" 200 - (\d+) ([\d.]+) ([\d.]+)', line) for line in lines
+             if "POST /xmlrpc/2/object" in line]
+    found = [m for m in found if m]
+    return int(found[-1].group(1)), float(found[-1].group(2))
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def jpeg(size=(1600, 1200)):
+    data = io.BytesIO()
+    Image.effect_noise(size, 64).convert("RGB").save(data, "JPEG", quality=90)
+    return data.getvalue()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="fwo_bench")
+    parser.add_argument("--orders", type=int, default=10000)
+    parser.add_argument("--naive", type=int, default=300, help="orders read the naive way")
+    parser.add_argument("--photos", type=int, default=10)
+    args = parser.parse_args()
+
+    ensure_db(args.db)
+    server = OdooServer(args.db)
+    server.start()
+    try:
+        run(server, args)
+    finally:
+        server.stop()
+
+
+def run(server, args):
+    admin, tech_id, tech, products, ids = prepare(server, args.orders)
+    print(f"{len(ids)} orders x 5 material lines for {tech} (uid {tech_id})\n")
+    transport = XmlRpcTransport(server.url, server.db, tech, tech, timeout=600)
+    figures = {}
+
+    # Queries per page: the first page of a full pull at several page sizes.
+    per_page = {}
+    for limit in (50, 100, 200, 500):
+        offset = server.log_path.stat().st_size
+        page, seconds = timed(lambda lim=limit: transport.execute_kw(
+            "field.work.order", "sync_pull", [], {"cursor": False, "limit": lim}))
+        time.sleep(0.2)  # let the log line land
+        queries, sql_time = last_request_queries(server.log_path, offset)
+        per_page[limit] = queries
+        print(f"page of {len(page['orders']):>3} orders: {queries} SQL queries, "
+              f"{seconds:.2f} s ({sql_time:.2f} s in SQL)")
+    figures["queries"] = per_page
+
+    with tempfile.TemporaryDirectory() as tmp:
+        client = SyncClient(transport, Path(tmp) / "bench.sqlite3", page_size=500)
+        report, full = timed(client.pull)
+        print(f"\nfull pull (sync_client, pages of 500, into SQLite): {report.received} orders, "
+              f"{report.pages} pages, {full:.1f} s ({report.received / full:.0f} orders/s)")
+        assert report.received >= len(ids), report
+
+        changed = ids[1000:1100]
+        admin("field.work.order", "write", changed, {"description": "Changed for the bench"})
+        report, incremental = timed(client.pull)
+        print(f"incremental pull after 100 changes: {report.received} received, "
+              f"{report.kept} newer, {incremental:.2f} s")
+
+        # Push: 200 orders x (start, note, material, checklist, labor) = 1,000 operations.
+        device = datetime.now(timezone.utc).replace(microsecond=0)
+        for order_id in ids[2000:2200]:
+            order = client.order(order_id)
+            client.start(order_id)
+            client.note(order_id, "Arrived, customer present")
+            client.material(order_id, products[0], 1)
+            client.checklist(order_id, order["checklist"][0]["id"])
+            client.labor(order_id, device - timedelta(hours=2), device - timedelta(hours=1),
+                         "Travel")
+        pending = client.status().pending
+        report, push = timed(client.push)
+        print(f"push of {pending} operations (batches of 100): {report.applied} applied, "
+              f"{report.errors} errors, {report.conflicts} conflicts, {push:.1f} s "
+              f"({pending / push:.0f} ops/s)")
+        assert report.applied == pending == 1000, report
+
+        photo = jpeg()
+        for order_id in ids[3000:3000 + args.photos]:
+            client.photo(order_id, photo, kind="after")
+        report, photos = timed(client.push)
+        print(f"push of {args.photos} photos of {len(photo) / 1e6:.1f} MB (1600x1200 JPEG): "
+              f"{report.applied} applied, {photos:.1f} s ({photos / args.photos * 1000:.0f} ms "
+              "per photo)")
+        client.close()
+
+    # The naive way: odoorpc, browsing order by order and reading what the app shows.
+    rpc = odoorpc.ODOO("127.0.0.1", port=server.port, timeout=600)
+    rpc.login(server.db, tech, tech)
+    Order = rpc.env["field.work.order"]
+    sample = Order.search([], limit=args.naive, order="id")
+    start = time.perf_counter()
+    for order_id in sample:
+        order = Order.browse(order_id)
+        _ = (order.name, order.state, order.partner_id.name, order.partner_id.phone,
+             order.description, order.scheduled_start, [t.name for t in order.technician_ids])
+        for line in order.material_ids:
+            _ = (line.product_id.name, line.product_uom_qty, line.quantity_used,
+                 line.product_uom_id.name)
+        for line in order.checklist_ids:
+            _ = (line.name, line.done)
+    naive_sample = time.perf_counter() - start
+    naive = naive_sample / len(sample) * len(ids)
+    print(f"\nnaive read (odoorpc, order by order): {len(sample)} orders in {naive_sample:.1f} s, "
+          f"{naive_sample / len(sample) * 1000:.0f} ms per order -> {naive:.0f} s for "
+          f"{len(ids)} orders")
+
+    print("\n== summary")
+    print(f"full pull {full:.1f} s vs naive {naive:.0f} s: {naive / full:.0f}x faster "
+          "(target >= 20x)")
+    counts = sorted(set(per_page.values()))
+    print(f"SQL queries per page for 50/100/200/500 orders: "
+          f"{'/'.join(str(per_page[k]) for k in sorted(per_page))} "
+          f"({'constant' if len(counts) == 1 else 'NOT constant'})")
+    print(f"push: {1000 / push:.0f} ops/s (target >= 200)")
+
+
+if __name__ == "__main__":
+    main()
