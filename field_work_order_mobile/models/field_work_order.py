@@ -263,15 +263,33 @@ class FieldWorkOrder(models.Model):
     def _sync_payload(self):
         """The documented order schema (docs/sync.md), a constant number of queries per page.
 
-        Lines come through the orders' one2many prefetch (one query per model for the
-        whole page), notes from one mail.message search.
+        Lines and notes are fetched with one query per model for the whole page
+        (``search_fetch``: no split in prefetch batches of 1,000 records).
         """
+        def lines(model, fnames, order="id"):
+            by_order = defaultdict(list)
+            records = self.env[model].search_fetch(
+                [("work_order_id", "in", self.ids)], ["work_order_id", *fnames], order=order,
+            ) if self else self.env[model]
+            for record in records:
+                by_order[record.work_order_id.id].append(record)
+            return by_order
+
+        materials = lines("field.work.order.material",
+                          ["product_id", "product_uom_qty", "quantity_used", "product_uom_id",
+                           "lot_id"])
+        labor = lines("field.work.order.labor",
+                      ["user_id", "date_start", "date_end", "duration", "description"])
+        checklist = lines("field.work.order.checklist.line",
+                          ["name", "required", "done", "done_by", "done_on"],
+                          order="sequence, id")
+        photos = lines("field.work.order.photo", ["kind", "taken_on", "note"], order="taken_on, id")
         notes = defaultdict(list)
         if self:
-            messages = self.env["mail.message"].search([
+            messages = self.env["mail.message"].search_fetch([
                 ("model", "=", self._name), ("res_id", "in", self.ids),
                 ("message_type", "=", "comment"),
-            ], order="id")
+            ], ["res_id", "author_id", "date", "body"], order="id")
             for message in messages:
                 notes[message.res_id].append({
                     "id": message.id,
@@ -280,7 +298,9 @@ class FieldWorkOrder(models.Model):
                     "body": html2plaintext(message.body or "").strip(),
                 })
         # Technicians cannot read stock.lot; the lot names of their own lines are fine to show.
-        lot_names = {lot.id: lot.name for lot in self.material_ids.lot_id.sudo()}
+        all_materials = self.env["field.work.order.material"].concat(
+            *(line for group in materials.values() for line in group))
+        lot_names = {lot.id: lot.name for lot in all_materials.lot_id.sudo()}
         result = []
         for order in self:
             partner, address = order.partner_id, order.service_partner_id
@@ -323,7 +343,7 @@ class FieldWorkOrder(models.Model):
                     "quantity_used": line.quantity_used,
                     "uom": line.product_uom_id.name or False,
                     "lot": lot_names.get(line.lot_id.id, False),
-                } for line in order.material_ids],
+                } for line in materials[order.id]],
                 "labor": [{
                     "id": line.id,
                     "user_id": line.user_id.id,
@@ -332,7 +352,7 @@ class FieldWorkOrder(models.Model):
                     "date_end": _dt(line.date_end),
                     "duration": line.duration,
                     "description": line.description or False,
-                } for line in order.labor_ids.sorted("id")],
+                } for line in labor[order.id]],
                 "checklist": [{
                     "id": line.id,
                     "name": line.name,
@@ -340,14 +360,14 @@ class FieldWorkOrder(models.Model):
                     "done": line.done,
                     "done_by": line.done_by.name or False,
                     "done_on": _dt(line.done_on),
-                } for line in order.checklist_ids],
+                } for line in checklist[order.id]],
                 "photos": [{
                     "id": photo.id,
                     "kind": photo.kind,
                     "taken_on": _dt(photo.taken_on),
                     "note": photo.note or False,
                     "url": f"/web/image/field.work.order.photo/{photo.id}/image",
-                } for photo in order.photo_ids],
+                } for photo in photos[order.id]],
                 "notes": notes[order.id],
                 "signed_by": order.signed_by or False,
                 "signed_on": _dt(order.signed_on),
@@ -387,10 +407,11 @@ class FieldWorkOrder(models.Model):
         first = self._sync_claim(uuid, order_id, op_type[:32], op.get("at"))
         if first:
             return self._sync_duplicate(uuid, first)
+        order = None
         try:
             with self.env.cr.savepoint():
                 status, message = "applied", ""
-                self._sync_apply(op)
+                order = self._sync_apply(op)
         except RETRIED_ERRORS:
             raise
         except (SyncStateConflict, SyncFieldConflict) as exc:
@@ -403,7 +424,7 @@ class FieldWorkOrder(models.Model):
         except Exception as exc:  # noqa: BLE001 - one bad operation must not fail the batch
             _logger.exception("Sync operation %s failed", uuid)
             status, message = "error", self.env._("Unexpected error: %(error)s", error=str(exc) or repr(exc))
-        result = self._sync_result(uuid, status, message, order_id)
+        result = self._sync_result(uuid, status, message, order_id, order)
         self.env.cr.execute(SQL(
             "UPDATE field_work_order_sync_operation SET status = %s, message = %s, version = %s "
             "WHERE uuid = %s",
@@ -453,11 +474,14 @@ class FieldWorkOrder(models.Model):
         result["version"] = first["version"] or 0
         return result
 
-    def _sync_result(self, uuid, status, message, order_id=0):
-        """One operation's answer; ``current`` is the order's state and version when visible."""
+    def _sync_result(self, uuid, status, message, order_id=0, order=None):
+        """One operation's answer; ``current`` is the order's state and version when visible.
+
+        ``order``: the order the operation was applied to, already found as the caller.
+        """
         current = False
         if order_id:
-            order = self.search([("id", "=", order_id)])
+            order = order or self.search([("id", "=", order_id)])
             if order:
                 version = self.env.execute_query(SQL(
                     "SELECT sync_version FROM field_work_order WHERE id = %s", order.id,
@@ -472,7 +496,10 @@ class FieldWorkOrder(models.Model):
         }
 
     def _sync_apply(self, op):
-        """Validate one operation and apply it as the caller; raise UserError to refuse it."""
+        """Validate one operation and apply it as the caller; raise UserError to refuse it.
+
+        Returns the order it was applied to.
+        """
         op_type = op.get("type")
         if op_type not in OP_TYPES:
             raise UserError(self.env._(
@@ -497,6 +524,7 @@ class FieldWorkOrder(models.Model):
             getattr(order, STATE_OPS[op_type])()
         else:
             getattr(self, f"_sync_op_{op_type}")(order, payload, op, at)
+        return order
 
     def _sync_parse_datetime(self, value, what="at"):
         if isinstance(value, str):

@@ -170,7 +170,10 @@ class TestSyncPullQueries(SyncCommon):
         super().setUpClass()
         orders = cls.env["field.work.order"].with_user(cls.dispatcher).create([
             {"partner_id": cls.customer.id, "user_id": cls.tech.id, "job_type_id": cls.job_type.id,
-             "scheduled_start": "2030-01-15 09:00:00", "description": f"Job {i}"}
+             "scheduled_start": "2030-01-15 09:00:00", "description": f"Job {i}",
+             # 5 material lines: 2,500 in a page of 500, beyond the ORM's prefetch batches
+             "material_ids": [(0, 0, {"product_id": cls.filter.id, "product_uom_qty": q})
+                              for q in range(1, 6)]}
             for i in range(500)
         ])
         for order in orders[:50] | orders[-50:]:
