@@ -20,19 +20,6 @@ class ResCompany(models.Model):
         "the quantities.",
     )
 
-    # Reports
-    fwo_send_report_on_done = fields.Boolean(
-        string="Email Service Report on Completion",
-        help="When a work order is completed, its service report is emailed to the customer "
-        "(shortly after, by a scheduled action).",
-    )
-    fwo_first_fix_days = fields.Integer(
-        string="First-Time Fix Window (days)", default=30,
-        help="A completed order counts as fixed the first time when it has no follow-up order "
-        "and no other order for the same address and job type is requested within this many "
-        "days after its completion.",
-    )
-
     # Invoicing
     fwo_invoice_state = fields.Selection(
         [("done", "Done"), ("verified", "Verified")], string="Invoice Work Orders When",
@@ -44,4 +31,17 @@ class ResCompany(models.Model):
         "product.product", string="Default Labor Product",
         domain="[('type', '=', 'service')]",
         help="Service product (priced per hour) used for technicians' time on new work orders.",
+    )
+
+    # Reports
+    fwo_send_report_on_done = fields.Boolean(
+        string="Email Service Report on Completion",
+        help="When a work order is completed, its service report is emailed to the customer "
+        "(shortly after, by a scheduled action).",
+    )
+    fwo_first_fix_days = fields.Integer(
+        string="First-Time Fix Window (days)", default=30,
+        help="A completed order counts as fixed the first time when it has no follow-up order "
+        "and no other order for the same address and job type is requested within this many "
+        "days after its completion.",
     )

@@ -7,7 +7,7 @@ from . import test_work_order_access
 from . import test_work_order_planning
 from . import test_work_order_bus
 from . import test_work_order_stock
-from . import test_work_order_report
-from . import test_work_order_analysis
 from . import test_work_order_invoice
+from . import test_work_order_report
 from . import test_work_order_invoice_queries
+from . import test_work_order_analysis
