@@ -35,3 +35,30 @@ class TestWorkOrderTour(HttpCase):
         self.assertEqual(len(order.labor_ids), 1)
         self.assertEqual(order.labor_ids.user_id, tech)
         self.assertTrue(order.date_completed)
+
+
+@tagged("post_install", "-at_install")
+class TestWorkOrderPhoneTour(HttpCase):
+    browser_size = "360x740"
+    touch_enabled = True
+
+    def test_technician_completes_on_a_phone(self):
+        tech = new_test_user(
+            self.env, "phone_tech", groups="base.group_user,field_work_order.group_technician",
+            name="Phone Technician",
+        )
+        customer = self.env["res.partner"].create({"name": "Phone Customer"})
+        order = self.env["field.work.order"].create({
+            "partner_id": customer.id, "user_id": tech.id, "scheduled_start": "2030-02-01 08:00:00",
+            "checklist_ids": [(0, 0, {"name": "Close the valve", "required": True})],
+        })
+        order.action_schedule()
+
+        self.start_tour(
+            "/odoo/action-field_work_order.field_work_order_action_my",
+            "field_work_order_phone_tour", login="phone_tech",
+        )
+        self.assertEqual(order.state, "done")
+        self.assertEqual(order.checklist_ids.done_by, tech)
+        self.assertEqual(order.labor_ids.user_id, tech)
+        self.assertEqual(len(order.labor_ids), 1)

@@ -58,7 +58,7 @@ registry.category("web_tour.tours").add("field_work_order_technician_tour", {
     steps: () => [
         {
             content: "Open my order",
-            trigger: ".o_data_row:contains('Tour Customer') .o_data_cell[name='name']",
+            trigger: ".o_kanban_record:contains('Tour Customer')",
             run: "click",
         },
         {
@@ -87,6 +87,49 @@ registry.category("web_tour.tours").add("field_work_order_technician_tour", {
         {
             content: "The order is done",
             trigger: ".o_statusbar_status .o_arrow_button_current:contains('Done')",
+        },
+    ],
+});
+
+/* The technician's day on a 360 px phone: big action buttons, the checklist as cards. */
+registry.category("web_tour.tours").add("field_work_order_phone_tour", {
+    url: "/odoo/action-field_work_order.field_work_order_action_my",
+    steps: () => [
+        {
+            content: "Open my next job",
+            trigger: ".o_kanban_record:contains('Phone Customer')",
+            run: "click",
+        },
+        {
+            content: "Start the job with the big button",
+            trigger: ".o_fwo_phone_actions button[name='action_start']",
+            run: "click",
+        },
+        {
+            content: "The job is in progress",
+            trigger: ".o_form_view:has(.o_statusbar_status button[data-value='in_progress'][aria-checked='true'])",
+        },
+        {
+            content: "Open the checklist",
+            trigger: ".o_notebook .nav-link:contains('Checklist')",
+            run: "click",
+        },
+        {
+            content: "Tick the required item with a thumb",
+            trigger: ".o_field_widget[name='checklist_ids'] .o_kanban_record:contains('Close the valve') .o_boolean_toggle",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='checklist_ids'] .o_kanban_record:contains('Close the valve') .o_boolean_toggle input:checked",
+        },
+        {
+            content: "Complete the job",
+            trigger: ".o_fwo_phone_actions button[name='action_complete']",
+            run: "click",
+        },
+        {
+            content: "The job is done",
+            trigger: ".o_form_view:has(.o_statusbar_status button[data-value='done'][aria-checked='true'])",
         },
     ],
 });
