@@ -9,7 +9,9 @@ class FieldWorkOrderChecklistLine(models.Model):
     work_order_id = fields.Many2one(
         "field.work.order", string="Work Order", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="work_order_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="work_order_id.company_id", store=True, index=True, precompute=True
+    )
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Item", required=True)
     required = fields.Boolean(help="The order cannot be completed until this item is done.")

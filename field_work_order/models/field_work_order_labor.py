@@ -12,7 +12,9 @@ class FieldWorkOrderLabor(models.Model):
     work_order_id = fields.Many2one(
         "field.work.order", string="Work Order", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="work_order_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="work_order_id.company_id", store=True, index=True, precompute=True
+    )
     user_id = fields.Many2one(
         "res.users", string="Technician", required=True, index=True,
         default=lambda self: self.env.user,

@@ -13,7 +13,9 @@ class FieldWorkOrderMaterial(models.Model):
     work_order_id = fields.Many2one(
         "field.work.order", string="Work Order", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="work_order_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="work_order_id.company_id", store=True, index=True, precompute=True
+    )
     product_id = fields.Many2one(
         "product.product", string="Product", required=True, check_company=True,
         domain="[('type', '=', 'consu')]",

@@ -9,7 +9,9 @@ class FieldWorkOrderPhoto(models.Model):
     work_order_id = fields.Many2one(
         "field.work.order", string="Work Order", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="work_order_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="work_order_id.company_id", store=True, index=True, precompute=True
+    )
     kind = fields.Selection(
         [("before", "Before"), ("after", "After"), ("other", "Other")],
         required=True, default="other",

@@ -53,6 +53,29 @@ class SyncFieldConflict(UserError):
     """A ``set`` of fields someone else changed since the device's version."""
 
 
+class _SyncOpEffects:
+    """What the pushed operation being applied changed, applied once at the end of its savepoint.
+
+    One per push, carried in the context (compared by identity, like any object
+    without ``__eq__``, so operations with the same device time share their
+    environments). While ``open``, ``_sync_touch`` records the orders to stamp
+    instead of running one UPDATE per write, and ``_notify_dispatchers`` the
+    orders to announce, sent once for the whole push.
+    """
+
+    __slots__ = ("notify", "open", "touched")
+
+    def __init__(self):
+        self.open = False
+        self.touched = defaultdict(set)  # order id -> changed technician-editable fields
+        self.notify = set()
+
+    def start(self):
+        self.open = True
+        self.touched = defaultdict(set)
+        self.notify = set()
+
+
 def _dt(value):
     return fields.Datetime.to_string(value) if value else False
 
@@ -132,6 +155,11 @@ class FieldWorkOrder(models.Model):
         ids = sorted({oid for oid in self._ids if isinstance(oid, int)})
         if not ids:
             return
+        effects = self.env.context.get("fwo_sync_effects")
+        if effects is not None and effects.open:  # stamped once when the push's operation ends
+            for oid in ids:
+                effects.touched[oid].update(changed_fields)
+            return
         log = SQL()
         if changed_fields:
             log = SQL(
@@ -139,12 +167,15 @@ class FieldWorkOrder(models.Model):
                 "field_work_order.sync_version + 1, %s)) FROM unnest(%s::text[]) AS f)",
                 self.env.uid, list(changed_fields),
             )
-        self.env.cr.execute(SQL(
+        rows = self.env.execute_query(SQL(
             "UPDATE field_work_order SET sync_version = sync_version + 1, "
-            "sync_txid = pg_current_xact_id()::text::bigint%s WHERE id IN %s",
+            "sync_txid = pg_current_xact_id()::text::bigint%s WHERE id IN %s "
+            "RETURNING id, sync_version",
             log, tuple(ids),
         ))
-        self.browse(ids).invalidate_recordset(["sync_version"])
+        # The new versions go to the cache: reading them back costs no query.
+        self.env.cache.update(self.browse([row[0] for row in rows]), self._fields["sync_version"],
+                              [row[1] for row in rows])
 
     def _sync_bury_lost(self, before):
         """Tombstones for technicians taken off an order, and for everyone on archive or company move."""
@@ -163,6 +194,13 @@ class FieldWorkOrder(models.Model):
             if self.env.context.get("fwo_sync_push"):
                 raise SyncStateConflict(str(exc)) from None
             raise
+
+    def _notify_dispatchers(self):
+        effects = self.env.context.get("fwo_sync_effects")
+        if effects is not None and effects.open:  # one notification for the whole push
+            effects.notify.update(self.ids)
+            return
+        super()._notify_dispatchers()
 
     # ------------------------------------------------------------------
     # Pull
@@ -383,7 +421,9 @@ class FieldWorkOrder(models.Model):
 
         Each operation runs in its own savepoint, so a bad one fails alone. Its log row
         (unique uuid) is written in the same transaction as its effects: both commit, or
-        neither does and a retry applies it then.
+        neither does and a retry applies it then. What every operation would look up again
+        is read once for the batch: the orders the caller can see (record rules), their
+        lines, and the uuids logged by earlier pushes.
         """
         if not isinstance(operations, list):
             raise UserError(self.env._("operations must be a list of operations."))
@@ -392,10 +432,61 @@ class FieldWorkOrder(models.Model):
                 "At most %(max)s operations per push (got %(count)s): send them in batches.",
                 max=MAX_PUSH, count=len(operations),
             ))
-        return [self.with_context(fwo_sync_push=True)._sync_push_one(op) for op in operations]
+        push = self.with_context(fwo_sync_push=True)
+        ops = [op if isinstance(op, dict) else {} for op in operations]
+        orders = push._sync_push_orders(ops)
+        logged = push._sync_logged([op.get("uuid") for op in ops])
+        effects = _SyncOpEffects()
+        results, notify = [], set()
+        for op in ops:
+            result = push._sync_push_one(op, orders, logged, effects)
+            results.append(result)
+            if result["status"] == "applied":
+                notify |= effects.notify
+        push._sync_log_results([r for r in results if r.get("_claimed")])
+        for result in results:
+            result.pop("_claimed", None)
+        if notify:
+            self.browse(sorted(notify))._notify_dispatchers()
+        return results
 
-    def _sync_push_one(self, op):
-        uuid = op.get("uuid") if isinstance(op, dict) else False
+    def _sync_push_orders(self, ops):
+        """{id: order} for the orders of the batch the caller can see, with what the ops read.
+
+        One search as the caller (record rules and archived orders apply as for a
+        single order), then one query per field or line model instead of one per operation.
+        """
+        ids = {op.get("order_id") for op in ops if self._sync_is_id(op.get("order_id"))}
+        orders = self.search([("id", "in", list(ids))], order="id") if ids else self.browse()
+        types = {op.get("type") for op in ops}
+        fnames = ["name", "state", "create_date", "company_id", "technician_ids", "sync_version"]
+        if "material" in types:
+            fnames.append("material_ids")
+        if "checklist" in types:
+            fnames.append("checklist_ids")
+        orders.fetch(fnames)
+        # The lines' columns (what the operations, the record rules checked on write and the
+        # recomputations read), one query per model: reading a field prefetches them all.
+        if "material" in types:
+            orders.material_ids.mapped("quantity_used")
+        if "checklist" in types:
+            orders.checklist_ids.mapped("done")
+        return {order.id: order for order in orders}
+
+    def _sync_logged(self, uuids):
+        """Log rows of the uuids pushed before this batch, by uuid (one query)."""
+        uuids = [u for u in uuids if isinstance(u, str) and 1 <= len(u) <= 64]
+        if not uuids:
+            return {}
+        return {row["uuid"]: row for row in self.env.execute_query_dict(SQL(
+            "SELECT uuid, user_id, order_id, status, message, version "
+            "FROM field_work_order_sync_operation WHERE uuid = ANY(%s)",
+            uuids,
+        ))}
+
+    def _sync_push_one(self, op, orders, logged, effects):
+        """Answer one operation; ``effects`` collects what it changes while it is applied."""
+        uuid = op.get("uuid")
         if not isinstance(uuid, str) or not 1 <= len(uuid) <= 64:
             return self._sync_result(
                 uuid if isinstance(uuid, str) else False, "error",
@@ -404,14 +495,16 @@ class FieldWorkOrder(models.Model):
         order_id = op.get("order_id")
         order_id = order_id if self._sync_is_id(order_id) else 0
         op_type = op.get("type") if isinstance(op.get("type"), str) else ""
-        first = self._sync_claim(uuid, order_id, op_type[:32], op.get("at"))
+        first = logged.get(uuid) or self._sync_claim(uuid, order_id, op_type[:32], op.get("at"))
         if first:
-            return self._sync_duplicate(uuid, first)
-        order = None
+            return self._sync_duplicate(uuid, first, orders)
+        order = orders.get(order_id, self.browse())  # empty: not visible to the caller
+        effects.start()
         try:
             with self.env.cr.savepoint():
                 status, message = "applied", ""
-                order = self._sync_apply(op)
+                self.with_context(fwo_sync_effects=effects)._sync_apply(op, order)
+                self._sync_apply_effects(effects)
         except RETRIED_ERRORS:
             raise
         except (SyncStateConflict, SyncFieldConflict) as exc:
@@ -424,13 +517,43 @@ class FieldWorkOrder(models.Model):
         except Exception as exc:  # noqa: BLE001 - one bad operation must not fail the batch
             _logger.exception("Sync operation %s failed", uuid)
             status, message = "error", self.env._("Unexpected error: %(error)s", error=str(exc) or repr(exc))
+        finally:
+            effects.open = False
         result = self._sync_result(uuid, status, message, order_id, order)
-        self.env.cr.execute(SQL(
-            "UPDATE field_work_order_sync_operation SET status = %s, message = %s, version = %s "
-            "WHERE uuid = %s",
-            status, message, result["version"], uuid,
-        ))
+        result["_claimed"] = True  # its log row gets the result (one UPDATE for the batch)
+        # A uuid repeated later in the same batch answers duplicate with this result.
+        logged[uuid] = {"user_id": self.env.uid, "order_id": order_id or None,
+                        "status": status, "message": result["message"],
+                        "version": result["version"]}
         return result
+
+    def _sync_apply_effects(self, effects):
+        """Stamp what the operation changed, once, inside its savepoint.
+
+        The savepoint's flush runs first (pending writes, tracking messages), so whatever
+        it changes is collected too; afterwards ``_sync_touch`` stamps right away again.
+        """
+        self.env.cr.flush()
+        effects.open = False
+        by_fields = defaultdict(list)
+        for order_id, changed in effects.touched.items():
+            by_fields[tuple(sorted(changed))].append(order_id)
+        for changed, ids in by_fields.items():
+            self.browse(ids)._sync_touch(changed)
+
+    def _sync_log_results(self, results):
+        """Store the results of the operations claimed by this batch (one query)."""
+        if not results:
+            return
+        self.env.cr.execute(SQL(
+            "UPDATE field_work_order_sync_operation AS log SET status = r.status, "
+            "message = r.message, version = r.version "
+            "FROM (VALUES %s) AS r (uuid, status, message, version) WHERE log.uuid = r.uuid",
+            SQL(", ").join(
+                SQL("(%s, %s, %s, %s::int)", r["uuid"], r["status"], r["message"], r["version"])
+                for r in results
+            ),
+        ))
 
     @api.model
     def _sync_is_id(self, value):
@@ -463,13 +586,14 @@ class FieldWorkOrder(models.Model):
             uuid,
         ))[0]
 
-    def _sync_duplicate(self, uuid, first):
+    def _sync_duplicate(self, uuid, first, orders):
         if first["user_id"] != self.env.uid:
             return self._sync_result(uuid, "error", self.env._(
                 "The operation id %(uuid)s was already used by another user: "
                 "give each operation a new uuid.", uuid=uuid,
             ))
-        result = self._sync_result(uuid, "duplicate", first["message"] or "", first["order_id"])
+        result = self._sync_result(uuid, "duplicate", first["message"] or "", first["order_id"],
+                                   orders.get(first["order_id"]))
         result["first_status"] = first["status"]
         result["version"] = first["version"] or 0
         return result
@@ -477,16 +601,15 @@ class FieldWorkOrder(models.Model):
     def _sync_result(self, uuid, status, message, order_id=0, order=None):
         """One operation's answer; ``current`` is the order's state and version when visible.
 
-        ``order``: the order the operation was applied to, already found as the caller.
+        ``order``: the order of the operation, already found as the caller (``None``:
+        search it as the caller).
         """
         current = False
         if order_id:
-            order = order or self.search([("id", "=", order_id)])
+            if order is None:
+                order = self.search([("id", "=", order_id)])
             if order:
-                version = self.env.execute_query(SQL(
-                    "SELECT sync_version FROM field_work_order WHERE id = %s", order.id,
-                ))[0][0]
-                current = {"state": order.state, "version": version}
+                current = {"state": order.state, "version": order.sync_version}
         return {
             "uuid": uuid,
             "status": status,
@@ -495,10 +618,11 @@ class FieldWorkOrder(models.Model):
             "current": current,
         }
 
-    def _sync_apply(self, op):
+    def _sync_apply(self, op, order):
         """Validate one operation and apply it as the caller; raise UserError to refuse it.
 
-        Returns the order it was applied to.
+        ``order``: the operation's order as found by ``_sync_push_orders`` (empty when
+        the caller cannot see it).
         """
         op_type = op.get("type")
         if op_type not in OP_TYPES:
@@ -508,7 +632,6 @@ class FieldWorkOrder(models.Model):
             ))
         if not self._sync_is_id(op.get("order_id")):
             raise UserError(self.env._("order_id must be a work order id (a positive integer)."))
-        order = self.search([("id", "=", op["order_id"])])
         if not order:
             raise UserError(self.env._(
                 "Work order %(id)s does not exist or is not assigned to you.", id=op["order_id"],
@@ -519,12 +642,11 @@ class FieldWorkOrder(models.Model):
         if not isinstance(payload, dict):
             raise UserError(self.env._("payload must be a dict."))
         at = self._sync_check_at(order, op.get("at"))
-        order = order.with_context(fwo_at=fields.Datetime.to_string(at))
+        order = order.with_context(self.env.context, fwo_at=fields.Datetime.to_string(at))
         if op_type in STATE_OPS:
             getattr(order, STATE_OPS[op_type])()
         else:
             getattr(self, f"_sync_op_{op_type}")(order, payload, op, at)
-        return order
 
     def _sync_parse_datetime(self, value, what="at"):
         if isinstance(value, str):
@@ -580,7 +702,9 @@ class FieldWorkOrder(models.Model):
             raise UserError(self.env._("payload.quantity must be a positive number, got %(qty)r.",
                               qty=quantity))
         lot_name = self._sync_text(payload, "lot_name", required=False)
-        product = self.env["product.product"].browse(product_id).exists()
+        # A line of the order already refers to the product (a foreign key): no need to look it up.
+        lines = order.material_ids.filtered(lambda line: line.product_id.id == product_id)
+        product = lines.product_id[:1] or self.env["product.product"].browse(product_id).exists()
         if not product:
             raise UserError(self.env._("Product %(id)s does not exist.", id=product_id))
         lot = self.env["stock.lot"]
@@ -595,12 +719,14 @@ class FieldWorkOrder(models.Model):
                     "Lot/serial number %(lot)s does not exist for %(product)s.",
                     lot=lot_name, product=product.display_name,
                 ))
-        lines = order.material_ids.filtered(lambda line: line.product_id == product)
         line = lines.filtered(lambda line: line.lot_id == lot)[:1] or (lot and lines.filtered(
             lambda line: not line.lot_id and not line.quantity_used
         )[:1])
         if line:
-            line.write({"quantity_used": line.quantity_used + quantity, "lot_id": lot.id})
+            vals = {"quantity_used": line.quantity_used + quantity}
+            if line.lot_id != lot:
+                vals["lot_id"] = lot.id
+            line.write(vals)
         else:
             order.env["field.work.order.material"].create({
                 "work_order_id": order.id, "product_id": product.id,
@@ -656,9 +782,8 @@ class FieldWorkOrder(models.Model):
         line_id, done = payload.get("line_id"), payload.get("done", True)
         if not self._sync_is_id(line_id) or not isinstance(done, bool):
             raise UserError(self.env._("payload.line_id must be a checklist line id and done a boolean."))
-        line = order.env["field.work.order.checklist.line"].search([
-            ("id", "=", line_id), ("work_order_id", "=", order.id),
-        ])
+        # The order's lines as the caller, read for the whole batch by _sync_push_orders.
+        line = order.checklist_ids.filtered(lambda line: line.id == line_id)
         if not line:
             raise UserError(self.env._("Checklist line %(id)s is not on %(order)s.", id=line_id,
                               order=order.name))

@@ -15,6 +15,7 @@ order, timed on ``--naive`` orders and scaled to all of them).
 
 import argparse
 import io
+import os
 import re
 import subprocess
 import sys
@@ -88,6 +89,21 @@ def prepare(server, n_orders):
         ids = [template] + [i for (i,) in cr.fetchall()]
         cr.execute("INSERT INTO field_work_order_technician_rel (work_order_id, user_id) "
                    "SELECT unnest(%s::int[]), %s", [ids[1:], tech_id])
+        # The followers the ORM gave the template (the lead technician follows the orders
+        # assigned to them), so that a note is posted as on an order created in Odoo.
+        cr.execute(
+            "WITH template AS (SELECT id, partner_id FROM mail_followers "
+            "WHERE res_model = 'field.work.order' AND res_id = %s), "
+            "cloned AS (INSERT INTO mail_followers (res_model, res_id, partner_id) "
+            "SELECT 'field.work.order', o, template.partner_id FROM template, unnest(%s::int[]) o "
+            "RETURNING id, partner_id) "
+            "INSERT INTO mail_followers_mail_message_subtype_rel "
+            "(mail_followers_id, mail_message_subtype_id) "
+            "SELECT cloned.id, rel.mail_message_subtype_id FROM cloned "
+            "JOIN template ON template.partner_id = cloned.partner_id "
+            "JOIN mail_followers_mail_message_subtype_rel rel ON rel.mail_followers_id = template.id",
+            [template, ids[1:]],
+        )
         for table in ("field_work_order_material", "field_work_order_checklist_line"):
             line_cols = ", ".join(columns(table, {"id", "work_order_id"}))
             cr.execute(
@@ -106,15 +122,20 @@ def prepare(server, n_orders):
     return admin, tech_id, tech, products, ids
 
 
-def last_request_queries(log_path, after):
-    """Query count and SQL time of the last request logged after byte offset ``after``."""
+def requests_logged(log_path, after):
+    """(queries, SQL seconds, other server seconds) of each RPC logged after byte ``after``."""
     with open(log_path, "rb") as log:
         log.seek(after)
         lines = log.read().decode(errors="replace").splitlines()
     found = [re.search(r'" 200 - (\d+) ([\d.]+) ([\d.]+)', line) for line in lines
              if "POST /xmlrpc/2/object" in line]
-    found = [m for m in found if m]
-    return int(found[-1].group(1)), float(found[-1].group(2))
+    return [(int(m.group(1)), float(m.group(2)), float(m.group(3))) for m in found if m]
+
+
+def last_request_queries(log_path, after):
+    """Query count and SQL time of the last request logged after byte offset ``after``."""
+    queries, sql_time, _other = requests_logged(log_path, after)[-1]
+    return queries, sql_time
 
 
 def timed(fn):
@@ -138,6 +159,7 @@ def main():
     args = parser.parse_args()
 
     ensure_db(args.db)
+    print("load average (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
     server = OdooServer(args.db)
     server.start()
     try:
@@ -190,10 +212,19 @@ def run(server, args):
             client.labor(order_id, device - timedelta(hours=2), device - timedelta(hours=1),
                          "Travel")
         pending = client.status().pending
+        print("load average before the push: %.2f %.2f %.2f" % os.getloadavg())
+        offset = server.log_path.stat().st_size
         report, push = timed(client.push)
         print(f"push of {pending} operations (batches of 100): {report.applied} applied, "
               f"{report.errors} errors, {report.conflicts} conflicts, {push:.1f} s "
               f"({pending / push:.0f} ops/s)")
+        time.sleep(0.2)  # let the log lines land
+        logged = requests_logged(server.log_path, offset)
+        queries = sum(q for q, _s, _o in logged)
+        print(f"  in Odoo: {len(logged)} requests, {queries} SQL queries "
+              f"({queries / pending:.1f} per operation), "
+              f"{sum(s for _q, s, _o in logged):.1f} s in SQL + "
+              f"{sum(o for _q, _s, o in logged):.1f} s other")
         assert report.applied == pending == 1000, report.unresolved[:1]
 
         photo = jpeg()
