@@ -309,6 +309,17 @@ class TestWorkOrderInvoice(InvoiceCommon, TransactionCase):
             self.invoice(order)
         self.assertEqual(self.Move.search([("fwo_order_ids", "in", order.ids)]), invoice)
 
+    def test_invoiced_order_cannot_go_back_to_rework(self):
+        order = self.mixed_order()
+        self.invoice(order)
+        dispatcher = new_test_user(
+            self.env, "fwo_rework_dispatcher", groups="base.group_user,field_work_order.group_dispatcher",
+        )
+        with self.assertRaisesRegex(UserError, f"{order.name} is already invoiced: cancel or credit"):
+            order.with_user(dispatcher).action_rework("The leak is back.")
+        self.assertEqual(order.state, "done")
+        self.assertTrue(order.date_completed)
+
     def test_invoiceable_state_setting(self):
         done = self.mixed_order()
         verified = self.mixed_order(state="verified")

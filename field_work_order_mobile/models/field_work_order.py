@@ -338,7 +338,7 @@ class FieldWorkOrder(models.Model):
         # Technicians cannot read stock.lot; the lot names of their own lines are fine to show.
         all_materials = self.env["field.work.order.material"].concat(
             *(line for group in materials.values() for line in group))
-        lot_names = {lot.id: lot.name for lot in all_materials.lot_id.sudo()}
+        lot_names = {lot.id: lot.name for lot in all_materials.lot_id}
         result = []
         for order in self:
             partner, address = order.partner_id, order.service_partner_id
@@ -709,8 +709,7 @@ class FieldWorkOrder(models.Model):
             raise UserError(self.env._("Product %(id)s does not exist.", id=product_id))
         lot = self.env["stock.lot"]
         if lot_name:
-            # sudo: technicians have no access to lots; only an exact name of this product.
-            lot = lot.sudo().search([
+            lot = lot.search([
                 ("product_id", "=", product.id), ("name", "=", lot_name),
                 ("company_id", "in", (order.company_id.id, False)),
             ], limit=1)
