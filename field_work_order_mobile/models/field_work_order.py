@@ -649,15 +649,13 @@ class FieldWorkOrder(models.Model):
             getattr(self, f"_sync_op_{op_type}")(order, payload, op, at)
 
     def _sync_parse_datetime(self, value, what="at"):
-        if isinstance(value, str):
-            try:
-                return datetime.strptime(value, WIRE_DATETIME)
-            except ValueError:
-                pass
-        raise UserError(self.env._(
-            "%(what)s must be a UTC time as 'YYYY-MM-DD HH:MM:SS', got %(value)r.",
-            what=what, value=value,
-        ))
+        try:
+            return datetime.strptime(value, WIRE_DATETIME)
+        except (TypeError, ValueError) as error:
+            raise UserError(self.env._(
+                "%(what)s must be a UTC time as 'YYYY-MM-DD HH:MM:SS', got %(value)r.",
+                what=what, value=value,
+            )) from error
 
     def _sync_check_at(self, order, value, what="at"):
         """The device time of an operation, refused when in the future or before the order."""
