@@ -14,7 +14,7 @@ from psycopg2 import errors as pgerrors
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -114,6 +114,7 @@ class TestSyncConcurrency(TransactionCase):
     def push(self, cr, op_uuid):
         return self.env_of(cr)["field.work.order"].sync_push([self.op(op_uuid)])[0]
 
+    @mute_logger("odoo.sql_db")  # the expected serialization failure is logged as a bad query
     def test_same_uuid_committed_by_a_concurrent_request(self):
         """The uuid row is invisible to the second transaction's snapshot: a serialization
         failure (which Odoo retries), then ``duplicate`` on the retry."""
@@ -134,6 +135,7 @@ class TestSyncConcurrency(TransactionCase):
         self.assertEqual((result["status"], result["first_status"]), ("duplicate", "applied"))
         self.assertEqual(self.notes(), 1)
 
+    @mute_logger("odoo.sql_db")
     def test_same_uuid_while_the_first_request_still_runs(self):
         """The second insert waits for the first transaction, then fails to serialize."""
         with self.registry.cursor() as cr:
