@@ -216,15 +216,8 @@ class _TimeoutTransport(xmlrpc.client.Transport):
         return conn
 
 
-class _SafeTimeoutTransport(xmlrpc.client.SafeTransport):
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self._timeout = timeout
-
-    def make_connection(self, host: Any) -> http.client.HTTPSConnection:
-        conn = super().make_connection(host)
-        conn.timeout = self._timeout
-        return conn
+class _SafeTimeoutTransport(_TimeoutTransport, xmlrpc.client.SafeTransport):  # type: ignore[misc]
+    """HTTPS: SafeTransport's connection, with the timeout set above."""
 
 
 class XmlRpcTransport(_RpcTransport):
