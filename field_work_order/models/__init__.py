@@ -2,6 +2,9 @@ from . import field_work_order_job_type
 from . import field_work_order_checklist_template
 from . import field_work_order_job_type_material
 from . import field_work_order
+from . import field_work_order_stock
+from . import field_work_order_invoice
+from . import field_work_order_report
 from . import field_work_order_material
 from . import field_work_order_labor
 from . import field_work_order_checklist_line
