@@ -3,6 +3,8 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ODOO_SRC=${ODOO_SRC:-/opt/odoo/18.0}
+ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
+ODOO_GIT_BRANCH=${ODOO_GIT_BRANCH:-18.0}
 VENV=${FWO_VENV:-$ROOT/.venv}
 DATA_DIR=${FWO_DATA_DIR:-$ROOT/.odoo}
 DB_HOST=${DB_HOST:-127.0.0.1}
@@ -19,10 +21,6 @@ die() {
     exit 1
 }
 
-require_odoo() {
-    [ -f "$ODOO_SRC/odoo-bin" ] || die "no Odoo 18 source at ODOO_SRC=$ODOO_SRC (odoo-bin not found). Get Odoo 18.0 Community from https://github.com/odoo/odoo (branch 18.0) or https://nightly.odoo.com, unpack it there or set ODOO_SRC to its folder."
-}
-
 require_venv() {
     [ -x "$PYTHON" ] || die "no virtualenv at $VENV: run scripts/setup first."
 }
@@ -33,10 +31,6 @@ import sys, psycopg2
 host, port, user, password = sys.argv[1:]
 psycopg2.connect(host=host, port=port, user=user, password=password, dbname="postgres").close()
 PY
-}
-
-require_pg() {
-    pg_up || die "cannot connect to PostgreSQL at $DB_HOST:$DB_PORT as '$DB_USER': start PostgreSQL (or set DB_HOST/DB_PORT/DB_USER/DB_PASSWORD) and run scripts/setup."
 }
 
 port_free() {
@@ -61,6 +55,49 @@ find_chrome() {
         command -v "$c" >/dev/null 2>&1 && { command -v "$c"; return 0; }
     done
     return 1
+}
+
+# missing_tools: the Debian packages scripts/setup installs that are missing, one a line.
+missing_tools() {
+    find_chrome >/dev/null || echo chromium
+    command -v wkhtmltopdf >/dev/null 2>&1 || echo wkhtmltopdf
+    command -v pdftoppm >/dev/null 2>&1 || echo poppler-utils
+}
+
+# setup_stamp: the fingerprint of what scripts/setup installs into the virtualenv
+# (Odoo's requirements, ours, the setup script itself); scripts/setup writes it
+# to $VENV/.fwo-setup-stamp once the Python dependencies are installed.
+setup_stamp() {
+    local sum
+    sum=$(cat "$ODOO_SRC/requirements.txt" "$ROOT/pyproject.toml" "$ROOT/scripts/setup" 2>/dev/null | sha256sum) || return 1
+    echo "${sum%% *}"
+}
+
+# setup_needed: why scripts/setup has to run (empty output: all is in place).
+# Cheap checks only: no network, no pip, one Python start for the database login.
+setup_needed() {
+    local tools
+    if [ ! -f "$ODOO_SRC/odoo-bin" ]; then
+        echo "no Odoo source at $ODOO_SRC"
+    elif [ ! -x "$PYTHON" ]; then
+        echo "no virtualenv at $VENV"
+    elif [ "$(cat "$VENV/.fwo-setup-stamp" 2>/dev/null)" != "$(setup_stamp)" ]; then
+        echo "Python dependencies of $VENV outdated"
+    elif tools=$(missing_tools) && [ -n "$tools" ]; then
+        echo "missing ${tools//$'\n'/ }"
+    elif ! pg_up; then
+        echo "cannot log in to PostgreSQL at $DB_HOST:$DB_PORT as '$DB_USER'"
+    fi
+}
+
+# ensure_setup: run scripts/setup (idempotent) when something it provides is
+# missing or outdated; exit with its status when it fails (it said why on stderr).
+ensure_setup() {
+    local why
+    why=$(setup_needed)
+    [ -z "$why" ] && return 0
+    echo "setup: needed ($why): running scripts/setup"
+    bash "$ROOT/scripts/setup" || exit
 }
 
 # odoo_bin ARGS...: Odoo with this project's addons path and database settings.
