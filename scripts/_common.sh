@@ -21,10 +21,6 @@ die() {
     exit 1
 }
 
-require_venv() {
-    [ -x "$PYTHON" ] || die "no virtualenv at $VENV: run scripts/setup first."
-}
-
 pg_up() {
     "$VENV/bin/python" - "$DB_HOST" "$DB_PORT" "$DB_USER" "$DB_PASSWORD" <<'PY' >/dev/null 2>&1
 import sys, psycopg2
