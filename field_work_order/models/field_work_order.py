@@ -4,9 +4,13 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_datetime
 
-# Fields only the transition methods may write (see ``write``).
-PROTECTED_FIELDS = {"state", "date_started", "date_completed", "date_verified"}
+from .field_work_order_policy import TrustedValue
+
+#: Where the job takes place: the fields a technician on site may correct.
+SITE_FIELDS = ("unit_number", "access_instructions", "site_contact_name", "site_contact_phone")
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a device clock may be
 OPEN_STATES = ("draft", "scheduled", "in_progress", "on_hold")
 CLOSED_STATES = ("done", "verified")
 BUS_NOTIFICATION = "field_work_order/changed"
@@ -16,9 +20,15 @@ BUS_SUBCHANNEL = "field_work_order_dispatch"
 class FieldWorkOrder(models.Model):
     _name = "field.work.order"
     _description = "Work Order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "field.work.order.policy"]
     _order = "priority desc, scheduled_start, id desc"
     _check_company_auto = True
+    # The lines follow their own policies (technicians tick the checklist, log used parts,
+    # their labor and photos); everything else on the order is the dispatcher's.
+    _fwo_technician_fields = frozenset({
+        *SITE_FIELDS, "signature", "signed_by",
+        "material_ids", "labor_ids", "checklist_ids", "photo_ids",
+    })
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default=lambda self: _("New")
@@ -94,6 +104,10 @@ class FieldWorkOrder(models.Model):
     date_started = fields.Datetime(string="Started On", readonly=True, copy=False)
     date_completed = fields.Datetime(string="Completed On", readonly=True, copy=False)
     date_verified = fields.Datetime(string="Verified On", readonly=True, copy=False)
+    date_last_state_update = fields.Datetime(
+        string="Last Status Change", readonly=True, copy=False,
+        help="When the order last changed status: a device time sent later may not be earlier.",
+    )
     material_ids = fields.One2many("field.work.order.material", "work_order_id", string="Materials")
     labor_ids = fields.One2many("field.work.order.labor", "work_order_id", string="Labor")
     checklist_ids = fields.One2many(
@@ -108,16 +122,16 @@ class FieldWorkOrder(models.Model):
         compute="_compute_overlap_warning",
         help="Technicians of this order booked on another order at the same time.",
     )
+    calendar_title = fields.Char(
+        compute="_compute_calendar_title",
+        help="Technical: what a calendar entry shows after the time (reference and customer).",
+    )
     service_history = fields.Html(
         compute="_compute_service_history", sanitize=False,
         help="Earlier orders at this service address, whoever did them.",
     )
     service_order_count = fields.Integer(compute="_compute_history_counts")
     partner_order_count = fields.Integer(compute="_compute_history_counts")
-    is_dispatcher = fields.Boolean(
-        compute="_compute_is_dispatcher",
-        default=lambda self: self.env.user.has_group("field_work_order.group_dispatcher"),
-    )
 
 
     _sql_constraints = [
@@ -145,14 +159,24 @@ class FieldWorkOrder(models.Model):
         for order in self:
             order.labor_hours = sum(order.labor_ids.mapped("duration"))
 
-    @api.depends_context("uid")
-    def _compute_is_dispatcher(self):
-        self.is_dispatcher = self.env.user.has_group("field_work_order.group_dispatcher")
-
-    @api.depends("scheduled_start", "scheduled_end", "technician_ids", "state")
+    @api.depends("scheduled_start", "scheduled_end", "user_id", "technician_ids", "state")
+    @api.depends_context("tz", "uid")
     def _compute_overlap_warning(self):
+        """Name the other orders booking the same technicians, times in the user's time zone.
+
+        Also computed live in the form (onchange): the lead technician counts before saving
+        adds them to the technicians.
+        """
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+
+        def technicians(order):
+            return order.technician_ids | order.user_id
+
+        def when(value):
+            return format_datetime(self.env, value, tz=tz, dt_format=False)
+
         planned = self.filtered(
-            lambda o: o.scheduled_start and o.scheduled_end and o.technician_ids
+            lambda o: o.scheduled_start and o.scheduled_end and technicians(o)
             and o.state in OPEN_STATES
         )
         (self - planned).overlap_warning = False
@@ -161,23 +185,45 @@ class FieldWorkOrder(models.Model):
         others = self.search([
             ("id", "not in", planned._origin.ids),
             ("state", "in", OPEN_STATES),
-            ("technician_ids", "in", planned.technician_ids.ids),
+            ("technician_ids", "in", (planned.technician_ids | planned.user_id).ids),
             ("scheduled_start", "<", max(planned.mapped("scheduled_end"))),
             ("scheduled_end", ">", min(planned.mapped("scheduled_start"))),
         ])
         for order in planned:
             lines = []
             for other in others:
-                shared = order.technician_ids & other.technician_ids
+                shared = technicians(order) & other.technician_ids
                 if (shared and other.scheduled_start < order.scheduled_end
                         and other.scheduled_end > order.scheduled_start):
                     lines.append(_(
                         "%(technicians)s also booked on %(order)s (%(start)s - %(end)s)",
                         technicians=", ".join(shared.mapped("name")), order=other.name,
-                        start=fields.Datetime.to_string(other.scheduled_start),
-                        end=fields.Datetime.to_string(other.scheduled_end),
+                        start=when(other.scheduled_start), end=when(other.scheduled_end),
                     ))
             order.overlap_warning = "\n".join(lines) or False
+
+    @api.depends("name", "partner_id")
+    def _compute_calendar_title(self):
+        for order in self:
+            order.calendar_title = " - ".join(filter(None, [order.name, order.partner_id.name]))
+
+    @api.model
+    def _read_group_fill_results(self, domain, groupby, annoted_aggregates, read_group_result,
+                                 read_group_order=None):
+        """Fold the end states' columns of the board, as Project folds its closed stages.
+
+        Only the folded ones are marked: other groups keep the view's default (open in a
+        kanban, folded in a grouped list).
+        """
+        result = super()._read_group_fill_results(
+            domain, groupby, annoted_aggregates, read_group_result,
+            read_group_order=read_group_order,
+        )
+        if groupby == "state":
+            for group in result:
+                if group["state"] in ("verified", "cancelled"):
+                    group["__fold"] = True
+        return result
 
     @api.depends("service_partner_id")
     def _compute_service_history(self):
@@ -247,11 +293,22 @@ class FieldWorkOrder(models.Model):
         if self.job_type_id and not self.material_ids:
             self.material_ids = self._job_type_material_commands(self.job_type_id)
 
+    @api.constrains("location_id", "company_id")
+    def _check_location(self):
+        for order in self.filtered("location_id"):
+            location = order.location_id
+            if location.usage != "internal" or location.company_id != order.company_id:
+                raise ValidationError(_(
+                    "%(order)s: parts can only be taken from an internal location of "
+                    "%(company)s, not from %(location)s.", order=order.name,
+                    company=order.company_id.name, location=location.display_name,
+                ))
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("fwo_transition"):
-            for vals in vals_list:
-                self._check_protected(vals, creating=True)
+        self._check_dispatcher(_("create"))
+        for vals in vals_list:
+            self._fwo_check_write({k: v for k, v in vals.items() if k != "state" or v != "draft"})
         job_types = self.env["field.work.order.job.type"].browse(
             [vals["job_type_id"] for vals in vals_list if vals.get("job_type_id")]
         )
@@ -274,8 +331,9 @@ class FieldWorkOrder(models.Model):
         return orders
 
     def write(self, vals):
-        if not self.env.context.get("fwo_transition"):
-            self._check_protected(vals)
+        self._fwo_check_write(vals)
+        if {"signature", "signed_by"}.intersection(vals):
+            self._check_open_for_technicians()
         if "signature" in vals:
             vals = dict(vals, signed_on=self._now() if vals["signature"] else False)
         res = super().write(vals)
@@ -286,19 +344,9 @@ class FieldWorkOrder(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
+        self._check_dispatcher(_("delete"))
         if any(order.state not in ("draft", "cancelled") for order in self):
             raise UserError(_("Only draft or cancelled work orders can be deleted; cancel it first."))
-
-    def _check_protected(self, vals, creating=False):
-        protected = PROTECTED_FIELDS.intersection(vals)
-        if creating and vals.get("state", "draft") == "draft":
-            protected.discard("state")
-        if protected:
-            raise UserError(_(
-                "The status and its dates change only through the work order buttons "
-                "(Schedule, Start, Complete...), not by editing: %(fields)s.",
-                fields=", ".join(sorted(protected)),
-            ))
 
     @api.model
     def _job_type_checklist_commands(self, job_type):
@@ -321,9 +369,67 @@ class FieldWorkOrder(models.Model):
     # ------------------------------------------------------------------
     # Transitions: the one place each state change and its rules live.
     # ------------------------------------------------------------------
+    @api.model
     def _now(self):
-        """When the transition happened: now, or the device time the sync layer validated."""
-        return fields.Datetime.to_datetime(self.env.context.get("fwo_at")) or fields.Datetime.now()
+        """When the transition happened: now, or the device time ``_with_device_time`` validated."""
+        device_time = self.env.context.get("fwo_device_time")
+        if isinstance(device_time, TrustedValue):
+            return fields.Datetime.to_datetime(device_time)
+        return fields.Datetime.now()
+
+    def _transition_time(self):
+        """When the transition being made happens; a device time may not precede the last one.
+
+        Called by each action after its own checks, so a device that acted on an
+        order changed since (cancelled, put on hold) is told about the state first.
+        """
+        now = self._now()
+        if isinstance(self.env.context.get("fwo_device_time"), TrustedValue):
+            self._check_after_last_change(now)
+        return now
+
+    def _with_device_time(self, at, what=None):
+        """These orders in an environment whose actions happen at ``at``, a device's clock time.
+
+        The one way to date an action other than now: a phone that worked
+        offline sends when each action happened (``sync_push``). No context key
+        an RPC caller can send does it.
+        """
+        self._check_device_time(at, what)
+        return self.with_context(fwo_device_time=TrustedValue(fields.Datetime.to_string(at)))
+
+    def _check_device_time(self, at, what=None):
+        """Refuse a device time in the future or before an order existed.
+
+        ``what``: how the caller names the time in the message (default "The device time").
+        A device clock may be up to ``CLOCK_SKEW`` off the server's either way.
+        """
+        what = what or _("The device time")
+        now = fields.Datetime.now()
+        if at > now + CLOCK_SKEW:
+            raise UserError(_(
+                "%(what)s %(at)s is in the future (server time %(now)s UTC): "
+                "check the device clock.", what=what, at=fields.Datetime.to_string(at),
+                now=fields.Datetime.to_string(now),
+            ))
+        for order in self:
+            if order.create_date and at < order.create_date - CLOCK_SKEW:
+                raise UserError(_(
+                    "%(what)s %(at)s is before %(order)s was created (%(created)s UTC).",
+                    what=what, at=fields.Datetime.to_string(at), order=order.name,
+                    created=fields.Datetime.to_string(order.create_date),
+                ))
+
+    def _check_after_last_change(self, at):
+        """Refuse a transition dated before the order's last one (by more than ``CLOCK_SKEW``)."""
+        for order in self:
+            last = order.date_last_state_update
+            if last and at < last - CLOCK_SKEW:
+                raise UserError(_(
+                    "The device time %(at)s is before the last status change of %(order)s "
+                    "(%(changed)s UTC).", at=fields.Datetime.to_string(at), order=order.name,
+                    changed=fields.Datetime.to_string(last),
+                ))
 
     def _check_state(self, allowed, action):
         states = dict(self._fields["state"]._description_selection(self.env))
@@ -336,11 +442,43 @@ class FieldWorkOrder(models.Model):
                 ))
 
     def _check_dispatcher(self, action):
-        if not self.env.user.has_group("field_work_order.group_dispatcher"):
+        """Refuse ``action`` to non-dispatchers, and to dispatchers who cannot change these orders."""
+        if not (self.env.su or self._fwo_is_dispatcher()):
             raise AccessError(_("Only a dispatcher can %(action)s work orders.", action=action))
+        self.check_access("write")
+
+    def _check_can_work(self, action):
+        """Refuse an execution step (start, hold...) to users not assigned to the orders.
+
+        Dispatchers may act for their technicians. Record rules already hide
+        other orders from technicians; write access also keeps out readers
+        such as accountants.
+        """
+        self.check_access("write")
+        if self._fwo_is_dispatcher():
+            return
+        for order in self:
+            if self.env.user not in order.technician_ids:
+                raise AccessError(_(
+                    "You are not assigned to %(order)s: only its technicians or a dispatcher "
+                    "can %(action)s it.", order=order.name, action=action,
+                ))
+
+    def _check_open_for_technicians(self):
+        """Technicians record their work until the order is done; then it is the office's."""
+        if not self._fwo_restricted():
+            return
+        closed = self.filtered(lambda o: o.state in ("done", "verified", "cancelled"))
+        if closed:
+            raise AccessError(_(
+                "%(order)s is %(state)s: its work is recorded. Ask a dispatcher to send it back "
+                "for rework to change it.", order=closed[0].name,
+                state=dict(self._fields["state"]._description_selection(self.env))[closed[0].state],
+            ))
 
     def _set_state(self, vals):
-        self.with_context(fwo_transition=True).write(vals)
+        """Write a transition's values: the one path to the status and its dates."""
+        self._fwo_as_trusted().write({"date_last_state_update": self._now(), **vals})
         self._notify_dispatchers()
         return True
 
@@ -355,6 +493,7 @@ class FieldWorkOrder(models.Model):
 
     def action_schedule(self):
         self._check_state(("draft",), _("schedule"))
+        self._check_dispatcher(_("schedule"))
         for order in self:
             if not (order.user_id or order.subcontractor_id):
                 raise UserError(_(
@@ -374,14 +513,8 @@ class FieldWorkOrder(models.Model):
 
     def action_start(self):
         self._check_state(("scheduled",), _("start"))
-        is_dispatcher = self.env.user.has_group("field_work_order.group_dispatcher")
-        for order in self:
-            if not is_dispatcher and self.env.user not in order.technician_ids:
-                raise AccessError(_(
-                    "You are not assigned to %(order)s: only its technicians or a dispatcher "
-                    "can start it.", order=order.name,
-                ))
-        now = self._now()
+        self._check_can_work(_("start"))
+        now = self._transition_time()
         for order in self:
             order._set_state({"state": "in_progress", "date_started": order.date_started or now})
         self._open_labor(now)
@@ -389,19 +522,22 @@ class FieldWorkOrder(models.Model):
 
     def action_hold(self):
         self._check_state(("in_progress",), _("put on hold"))
-        now = self._now()
+        self._check_can_work(_("put on hold"))
+        now = self._transition_time()
         self._close_labor(now)
         return self._set_state({"state": "on_hold"})
 
     def action_resume(self):
         self._check_state(("on_hold",), _("resume"))
-        now = self._now()
+        self._check_can_work(_("resume"))
+        now = self._transition_time()
         self._set_state({"state": "in_progress"})
         self._open_labor(now)
         return True
 
     def action_complete(self):
         self._check_state(("in_progress",), _("complete"))
+        self._check_can_work(_("complete"))
         for order in self:
             missing = order.checklist_ids.filtered(lambda line: line.required and not line.done)
             if missing:
@@ -415,7 +551,7 @@ class FieldWorkOrder(models.Model):
                     order=order.name,
                 ))
         stock_plan = self._plan_consumption()  # raises before anything is written
-        now = self._now()
+        now = self._transition_time()
         self._close_labor(now)
         res = self._set_state({"state": "done", "date_completed": now})
         self._consume_materials(stock_plan)
@@ -431,7 +567,7 @@ class FieldWorkOrder(models.Model):
                     "%(order)s must be verified by someone other than the technicians who did "
                     "the work.", order=order.name,
                 ))
-        return self._set_state({"state": "verified", "date_verified": self._now()})
+        return self._set_state({"state": "verified", "date_verified": self._transition_time()})
 
     def action_rework(self, reason):
         self._check_state(("done",), _("send back for rework"))
@@ -456,7 +592,7 @@ class FieldWorkOrder(models.Model):
     def action_cancel(self):
         self._check_state(OPEN_STATES, _("cancel"))
         self._check_dispatcher(_("cancel"))
-        self._close_labor(self._now())
+        self._close_labor(self._transition_time())
         self._cancel_preparations()
         return self._set_state({"state": "cancelled"})
 
@@ -466,6 +602,7 @@ class FieldWorkOrder(models.Model):
         return self._set_state({"state": "draft"})
 
     def action_open_rework_wizard(self):
+        self._check_dispatcher(_("send back for rework"))
         return {
             "type": "ir.actions.act_window",
             "name": _("Send Back for Rework"),
@@ -476,15 +613,18 @@ class FieldWorkOrder(models.Model):
         }
 
     def action_view_service_history(self):
+        self._check_dispatcher(_("list the orders at the address of"))
         return self._history_action(
             [("service_partner_id", "=", self.service_partner_id.id)], _("Orders at this Address")
         )
 
     def action_view_partner_history(self):
+        self._check_dispatcher(_("list the customer orders of"))
         return self._history_action([("partner_id", "=", self.partner_id.id)], _("Customer Orders"))
 
     def _history_action(self, domain, name):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "field_work_order.field_work_order_action"
         )
@@ -505,9 +645,9 @@ class FieldWorkOrder(models.Model):
                 lambda line, o=order, u=user: line.work_order_id == o and line.user_id == u
             ):
                 vals_list.append({"work_order_id": order.id, "user_id": user.id, "date_start": when})
-        Labor.create(vals_list)
+        Labor._fwo_as_trusted().create(vals_list)
 
     def _close_labor(self, when):
         self.env["field.work.order.labor"].search(
             [("work_order_id", "in", self.ids), ("date_end", "=", False)]
-        ).write({"date_end": when})
+        )._fwo_as_trusted().write({"date_end": when})

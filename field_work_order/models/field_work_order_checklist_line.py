@@ -1,10 +1,14 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
 
 
 class FieldWorkOrderChecklistLine(models.Model):
+    """An item to do on the job; technicians tick it, dispatchers decide what is on the list."""
+
     _name = "field.work.order.checklist.line"
+    _inherit = ["field.work.order.policy"]
     _description = "Work Order Checklist Item"
     _order = "sequence, id"
+    _fwo_technician_fields = frozenset({"done"})
 
     work_order_id = fields.Many2one(
         "field.work.order", string="Work Order", required=True, ondelete="cascade", index=True
@@ -19,11 +23,23 @@ class FieldWorkOrderChecklistLine(models.Model):
     done_by = fields.Many2one("res.users", readonly=True)
     done_on = fields.Datetime(readonly=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._fwo_check_dispatcher(_("add checklist items"))
+        for vals in vals_list:
+            self._fwo_check_write(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._fwo_check_write(vals)
         if "done" in vals:
             if vals["done"]:
-                now = fields.Datetime.to_datetime(self.env.context.get("fwo_at")) or fields.Datetime.now()
-                vals = dict(vals, done_by=self.env.user.id, done_on=now)
+                vals = dict(vals, done_by=self.env.uid, done_on=self.env["field.work.order"]._now())
             else:
                 vals = dict(vals, done_by=False, done_on=False)
+        self.work_order_id._check_open_for_technicians()
         return super().write(vals)
+
+    def unlink(self):
+        self._fwo_check_dispatcher(_("remove checklist items"))
+        return super().unlink()

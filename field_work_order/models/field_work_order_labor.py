@@ -1,13 +1,18 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class FieldWorkOrderLabor(models.Model):
     """Time a technician spent on the job: opened by Start/Resume, closed by Hold/Complete."""
 
     _name = "field.work.order.labor"
+    _inherit = ["field.work.order.policy"]
     _description = "Work Order Labor"
     _order = "date_start desc, id desc"
+    # On their own lines only (see ``_check_own_lines``).
+    _fwo_technician_fields = frozenset({
+        "work_order_id", "user_id", "date_start", "date_end", "duration", "description",
+    })
 
     work_order_id = fields.Many2one(
         "field.work.order", string="Work Order", required=True, ondelete="cascade", index=True
@@ -55,20 +60,54 @@ class FieldWorkOrderLabor(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._fwo_check_write(vals)
         default_user = self.default_get(["user_id"]).get("user_id")
         self._check_one_open_line([
             (vals.get("work_order_id"), vals.get("user_id", default_user))
             for vals in vals_list if not vals.get("date_end")
         ])
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        lines._check_own_lines(_("log labor for someone else"))
+        lines._check_device_times()
+        return lines
 
     def write(self, vals):
+        self._fwo_check_write(vals)
+        self._check_own_lines(_("change the labor of someone else"))
+        if "user_id" in vals:
+            self.browse()._check_own_lines(_("give a labor line to someone else"), vals["user_id"])
         if {"date_end", "user_id", "work_order_id"}.intersection(vals):
             self._check_one_open_line([
                 (vals.get("work_order_id", line.work_order_id.id), vals.get("user_id", line.user_id.id))
                 for line in self if not vals.get("date_end", line.date_end)
             ])
-        return super().write(vals)
+        res = super().write(vals)
+        if {"date_start", "date_end"}.intersection(vals):
+            self._check_device_times()
+        return res
+
+    def unlink(self):
+        self._check_own_lines(_("delete the labor of someone else"))
+        return super().unlink()
+
+    def _check_own_lines(self, what, user_id=None):
+        """A technician's labor lines are their own: refuse ``what`` on anyone else's."""
+        if not self._fwo_restricted():
+            return
+        if (user_id is not None and user_id != self.env.uid) or any(
+            line.user_id != self.env.user for line in self
+        ):
+            raise AccessError(_("Only a dispatcher can %(what)s.", what=what))
+
+    def _check_device_times(self):
+        """Times a technician types are device times: checked like a phone's (see the order)."""
+        if not self._fwo_restricted():
+            return
+        for line in self:
+            for time in (line.date_start, line.date_end):
+                if time:
+                    line.work_order_id._check_device_time(time, _("The labor time"))
 
     def _check_one_open_line(self, pairs):
         """Refuse a second open line of a user on an order in plain words.

@@ -1,14 +1,20 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class FieldWorkOrderMaterial(models.Model):
     """A part for the job: planned ahead (required) and/or actually used."""
 
     _name = "field.work.order.material"
+    _inherit = ["field.work.order.policy"]
     _description = "Work Order Material"
     _order = "work_order_id, id"
     _check_company_auto = True
+    # Technicians log what they used; the product and unit only of lines nobody planned
+    # (see ``_check_planned``): planned quantities are the dispatcher's.
+    _fwo_technician_fields = frozenset({
+        "work_order_id", "product_id", "product_uom_id", "quantity_used", "lot_id",
+    })
 
     work_order_id = fields.Many2one(
         "field.work.order", string="Work Order", required=True, ondelete="cascade", index=True
@@ -80,6 +86,33 @@ class FieldWorkOrderMaterial(models.Model):
                     "%(order)s: the quantity of %(product)s cannot be negative.",
                     order=line.work_order_id.name, product=line.product_id.display_name,
                 ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._fwo_check_write(vals)
+        lines = super().create(vals_list)
+        lines.work_order_id._check_open_for_technicians()
+        return lines
+
+    def write(self, vals):
+        self._fwo_check_write(vals)
+        self.work_order_id._check_open_for_technicians()
+        if {"product_id", "product_uom_id", "work_order_id"}.intersection(vals):
+            self._check_planned(_("change the product or unit of a planned part"))
+        return super().write(vals)
+
+    def unlink(self):
+        self.work_order_id._check_open_for_technicians()
+        self._check_planned(_("remove a planned part"))
+        return super().unlink()
+
+    def _check_planned(self, what):
+        """Refuse ``what`` to technicians on lines with a planned quantity."""
+        if not self._fwo_restricted():
+            return
+        if any(line.product_uom_qty for line in self):
+            raise AccessError(_("Only a dispatcher can %(what)s.", what=what))
 
     @api.constrains("lot_id", "product_id")
     def _check_lot(self):

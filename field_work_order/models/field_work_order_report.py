@@ -43,10 +43,11 @@ class FieldWorkOrderReport(models.Model):
         """
         self.ensure_one()
         self._check_state(CLOSED_STATES, _("create a follow-up for"))
+        self._check_dispatcher(_("create follow-ups of"))
         description = _("Follow-up of %(order)s.", order=self.name)
         if self.description:
             description = f"{description}\n\n{self.description}"
-        followup = self.create({
+        followup = self._fwo_as_trusted().create({  # parent_id is set only here
             "parent_id": self.id,
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
@@ -76,6 +77,7 @@ class FieldWorkOrderReport(models.Model):
     def action_send_report(self):
         """Open the mail composer with the service report template (the PDF is attached)."""
         self._check_state(CLOSED_STATES, _("send the service report of"))
+        self.check_access("write")  # posting on the order, as the composer will
         template = self.env.ref(
             "field_work_order.mail_template_service_report", raise_if_not_found=False
         )
@@ -104,7 +106,7 @@ class FieldWorkOrderReport(models.Model):
         """
         to_send = self.filtered(lambda o: o.company_id.fwo_send_report_on_done)
         if to_send:
-            to_send.write({"report_to_send": True})
+            to_send._fwo_as_trusted().write({"report_to_send": True})
             cron = self.env.ref(
                 "field_work_order.ir_cron_send_service_reports", raise_if_not_found=False
             )
@@ -119,7 +121,7 @@ class FieldWorkOrderReport(models.Model):
         domain = [("report_to_send", "=", True)]
         orders = self.search(domain, order="date_completed, id", limit=batch_size)
         for order in orders:
-            order.report_to_send = False
+            order._fwo_as_trusted().report_to_send = False
             if order.state not in CLOSED_STATES:
                 continue  # sent back for rework: completing it again flags it again
             if not order.partner_id.email:

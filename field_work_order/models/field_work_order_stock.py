@@ -10,7 +10,7 @@ only moves the difference."""
 from collections import defaultdict
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.misc import formatLang
@@ -65,14 +65,20 @@ class FieldWorkOrderStock(models.Model):
             order.picking_count = pickings.get(order, 0)
             order.move_count = moves.get(order, 0)
 
+    def _check_stock_user(self):
+        if not self.env.user.has_group("stock.group_stock_user"):
+            raise AccessError(_("Only Inventory users can open the transfers and stock moves of work orders."))
+
     def action_view_pickings(self):
         self.ensure_one()
+        self._check_stock_user()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action.update(domain=[("fwo_order_id", "=", self.id)], context={"create": False})
         return action
 
     def action_view_stock_moves(self):
         self.ensure_one()
+        self._check_stock_user()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
         action.update(domain=[("fwo_order_id", "=", self.id)], context={"create": False})
         return action

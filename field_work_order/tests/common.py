@@ -1,11 +1,23 @@
 from contextlib import contextmanager
 
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.field_work_order.models.field_work_order_policy import TrustedValue
 
 # A 1x1 PNG: the smallest image Odoo's image fields accept.
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
+
+
+def at(when):
+    """Context dating actions at ``when``, as ``_with_device_time`` makes it.
+
+    Test code only: it skips the device time checks so that tests can work on
+    fixed dates (2030) whatever today's date is.
+    """
+    return {"fwo_device_time": TrustedValue(fields.Datetime.to_string(fields.Datetime.to_datetime(when)))}
 
 
 class WorkOrderCommon(TransactionCase):
@@ -86,16 +98,16 @@ class WorkOrderCommon(TransactionCase):
         as_dispatcher.action_schedule()
         if state == "scheduled":
             return order
-        as_tech = order.with_user(order.user_id).with_context(fwo_at="2030-01-15 09:00:00")
+        as_tech = order.with_user(order.user_id).with_context(**at("2030-01-15 09:00:00"))
         as_tech.action_start()
         if state == "on_hold":
-            as_tech.with_context(fwo_at="2030-01-15 10:00:00").action_hold()
+            as_tech.with_context(**at("2030-01-15 10:00:00")).action_hold()
         if state in ("in_progress", "on_hold"):
             return order
         as_tech.checklist_ids.filtered("required").done = True
-        as_tech.with_context(fwo_at="2030-01-15 11:00:00").action_complete()
+        as_tech.with_context(**at("2030-01-15 11:00:00")).action_complete()
         if state == "verified":
-            as_dispatcher.with_context(fwo_at="2030-01-15 12:00:00").action_verify()
+            as_dispatcher.with_context(**at("2030-01-15 12:00:00")).action_verify()
         return order
 
     def flush_tracking(self):

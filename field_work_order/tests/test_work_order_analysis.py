@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from .common import WorkOrderCommon
+from .common import WorkOrderCommon, at
 from .test_work_order_invoice import InvoiceCommon
 
 
@@ -53,15 +53,15 @@ class TestWorkOrderAnalysis(WorkOrderCommon):
     @classmethod
     def _done_order(cls, requested, start, end, used=0.0, hold=None, **vals):
         order = cls.create_order(scheduled_start=start, **vals)
-        order.action_schedule()
+        order.with_context(**at(requested)).action_schedule()
         as_lead = order.with_user(order.user_id)
-        as_lead.with_context(fwo_at=start).action_start()
+        as_lead.with_context(**at(start)).action_start()
         if hold:
-            as_lead.with_context(fwo_at=hold[0]).action_hold()
-            as_lead.with_context(fwo_at=hold[1]).action_resume()
+            as_lead.with_context(**at(hold[0])).action_hold()
+            as_lead.with_context(**at(hold[1])).action_resume()
         as_lead.checklist_ids.write({"done": True})
         as_lead.material_ids.write({"quantity_used": used})
-        as_lead.with_context(fwo_at=end).action_complete()
+        as_lead.with_context(**at(end)).action_complete()
         cls._set_create_date(order, requested)
         return order
 

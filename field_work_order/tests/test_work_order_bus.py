@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.bus.models.bus import channel_with_db, json_dump
 
-from .common import WorkOrderCommon
+from .common import WorkOrderCommon, at
 
 NOTIFICATION = "field_work_order/changed"
 
@@ -49,19 +49,19 @@ class TestWorkOrderBusNotifications(BusCommon):
         channel = self.dispatch_channel(self.company)
         self.assertEqual(self.sent(), [(channel, {"ids": [order.id]})])
 
-        as_tech = order.with_user(self.tech).with_context(fwo_at="2030-01-15 09:00:00")
+        as_tech = order.with_user(self.tech).with_context(**at("2030-01-15 09:00:00"))
         as_dispatcher = order.with_user(self.dispatcher2)
         steps = [
             lambda: as_dispatcher.action_schedule(),
             lambda: as_tech.action_start(),
-            lambda: as_tech.with_context(fwo_at="2030-01-15 10:00:00").action_hold(),
-            lambda: as_tech.with_context(fwo_at="2030-01-15 10:30:00").action_resume(),
+            lambda: as_tech.with_context(**at("2030-01-15 10:00:00")).action_hold(),
+            lambda: as_tech.with_context(**at("2030-01-15 10:30:00")).action_resume(),
             lambda: (
                 as_tech.checklist_ids.write({"done": True}),
-                as_tech.with_context(fwo_at="2030-01-15 11:00:00").action_complete(),
+                as_tech.with_context(**at("2030-01-15 11:00:00")).action_complete(),
             ),
             lambda: as_dispatcher.action_rework("Filter upside down"),
-            lambda: as_tech.with_context(fwo_at="2030-01-15 11:30:00").action_complete(),
+            lambda: as_tech.with_context(**at("2030-01-15 11:30:00")).action_complete(),
             lambda: as_dispatcher.action_verify(),
         ]
         states = []
@@ -136,7 +136,7 @@ class TestWorkOrderBusSubscription(BusCommon, HttpCase):
         order = self.create_order()
         self.mark_bus()
         order.with_user(self.dispatcher).action_schedule()
-        order.with_user(self.tech).with_context(fwo_at="2030-01-15 09:00:00").action_start()
+        order.with_user(self.tech).with_context(**at("2030-01-15 09:00:00")).action_start()
         self.flush_tracking()
         channel = json.loads(self.dispatch_channel(self.company))
 

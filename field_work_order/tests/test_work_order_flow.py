@@ -3,7 +3,7 @@ from datetime import datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import WorkOrderCommon
+from .common import WorkOrderCommon, at
 
 
 @tagged("post_install", "-at_install")
@@ -21,21 +21,21 @@ class TestWorkOrderFlow(WorkOrderCommon):
         self.assertEqual(order.state, "scheduled")
 
         as_tech = order.with_user(self.tech)
-        as_tech.with_context(fwo_at="2030-01-15 09:05:00").action_start()
+        as_tech.with_context(**at("2030-01-15 09:05:00")).action_start()
         self.assertEqual(order.state, "in_progress")
         self.assertEqual(order.date_started, datetime(2030, 1, 15, 9, 5))
         self.assertEqual(len(order.labor_ids), 1)
 
-        as_tech.with_context(fwo_at="2030-01-15 10:05:00").action_hold()
+        as_tech.with_context(**at("2030-01-15 10:05:00")).action_hold()
         self.assertEqual(order.labor_ids.duration, 1.0)
-        as_tech.with_context(fwo_at="2030-01-15 10:35:00").action_resume()
+        as_tech.with_context(**at("2030-01-15 10:35:00")).action_resume()
         self.assertEqual(len(order.labor_ids), 2)
 
         with self.assertRaisesRegex(UserError, "Check thermostat"):
             as_tech.action_complete()
         as_tech.checklist_ids.filtered("required").done = True
         self.assertEqual(order.checklist_ids.filtered("required").done_by, self.tech)
-        as_tech.with_context(fwo_at="2030-01-15 11:05:00").action_complete()
+        as_tech.with_context(**at("2030-01-15 11:05:00")).action_complete()
         self.assertEqual(order.state, "done")
         self.assertEqual(order.labor_hours, 1.5)
         self.assertFalse(order.labor_ids.filtered(lambda line: not line.date_end))

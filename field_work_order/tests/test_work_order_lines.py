@@ -1,10 +1,12 @@
 import re
 from datetime import datetime
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import PNG, WorkOrderCommon
+from .common import PNG, WorkOrderCommon, at
 
 
 @tagged("post_install", "-at_install")
@@ -13,18 +15,18 @@ class TestWorkOrderLabor(WorkOrderCommon):
         order = self.order_in_state("scheduled")
         as_tech = order.with_user(self.tech)
 
-        as_tech.with_context(fwo_at="2030-01-15 09:00:00").action_start()
+        as_tech.with_context(**at("2030-01-15 09:00:00")).action_start()
         self.assertEqual(len(order.labor_ids), 1)
         first = order.labor_ids
         self.assertEqual(first.user_id, self.tech)
         self.assertEqual(first.date_start, datetime(2030, 1, 15, 9, 0))
         self.assertFalse(first.date_end)
 
-        as_tech.with_context(fwo_at="2030-01-15 10:15:00").action_hold()
+        as_tech.with_context(**at("2030-01-15 10:15:00")).action_hold()
         self.assertEqual(first.date_end, datetime(2030, 1, 15, 10, 15))
         self.assertEqual(first.duration, 1.25)
 
-        as_tech.with_context(fwo_at="2030-01-15 10:45:00").action_resume()
+        as_tech.with_context(**at("2030-01-15 10:45:00")).action_resume()
         self.assertEqual(len(order.labor_ids), 2)
         second = order.labor_ids - first
         self.assertEqual(second.user_id, self.tech)
@@ -32,7 +34,7 @@ class TestWorkOrderLabor(WorkOrderCommon):
         self.assertFalse(second.date_end)
 
         as_tech.checklist_ids.filtered("required").done = True
-        as_tech.with_context(fwo_at="2030-01-15 11:30:00").action_complete()
+        as_tech.with_context(**at("2030-01-15 11:30:00")).action_complete()
         self.assertEqual(second.date_end, datetime(2030, 1, 15, 11, 30))
         self.assertEqual(second.duration, 0.75)
         self.assertEqual(order.labor_hours, 2.0)
@@ -40,12 +42,16 @@ class TestWorkOrderLabor(WorkOrderCommon):
     def test_helper_technician_and_one_open_line_per_user(self):
         order = self.order_in_state("scheduled", technician_ids=[(4, self.tech2.id)])
         self.assertEqual(order.technician_ids, self.tech | self.tech2)
-        as_helper = order.with_user(self.tech2).with_context(fwo_at="2030-01-15 09:00:00")
+        as_helper = order.with_user(self.tech2).with_context(**at("2030-01-15 09:00:00"))
         self.assertIs(as_helper.action_start(), True)
         self.assertEqual(order.labor_ids.user_id, self.tech2)
 
-        # The lead joins later and logs his own time by hand.
+        # The lead joins later and logs his own time by hand (hand-typed times may not be
+        # in the future: the clock is set to after them).
         Labor = self.env["field.work.order.labor"].with_user(self.tech)
+        clock = freeze_time("2030-01-15 12:00:00")
+        clock.start()
+        self.addCleanup(clock.stop)
         lead_line = Labor.create({
             "work_order_id": order.id, "user_id": self.tech.id, "date_start": "2030-01-15 09:30:00",
         })
@@ -65,7 +71,7 @@ class TestWorkOrderLabor(WorkOrderCommon):
             closed.date_end = False
 
         as_helper.checklist_ids.filtered("required").done = True
-        as_helper.with_context(fwo_at="2030-01-15 11:00:00").action_complete()
+        as_helper.with_context(**at("2030-01-15 11:00:00")).action_complete()
         self.assertFalse(order.labor_ids.filtered(lambda line: not line.date_end))
         self.assertEqual(lead_line.duration, 1.5)
         # 2 h helper + 1.5 h lead + 0.5 h earlier line
@@ -101,11 +107,15 @@ class TestWorkOrderMaterials(WorkOrderCommon):
         order = self.order_in_state("in_progress")
         Material = self.env["field.work.order.material"].with_user(self.tech)
         message = f"{order.name}: the quantity of Filter cannot be negative."
-        for vals in ({"product_uom_qty": -1.0}, {"quantity_used": -0.5}):
+        # Planned quantities are the dispatcher's, used ones the technician's.
+        for user, vals in ((self.dispatcher, {"product_uom_qty": -1.0}),
+                           (self.tech, {"quantity_used": -0.5})):
             with self.subTest(vals=vals), self.assertRaisesRegex(
                 ValidationError, f"^{re.escape(message)}$"
             ):
-                Material.create({"work_order_id": order.id, "product_id": self.filter.id, **vals})
+                Material.with_user(user).create({
+                    "work_order_id": order.id, "product_id": self.filter.id, **vals,
+                })
         line = order.material_ids.with_user(self.tech)
         with self.assertRaisesRegex(ValidationError, f"^{re.escape(message)}$"):
             line.quantity_used = -3
@@ -152,11 +162,11 @@ class TestWorkOrderChecklistSignature(WorkOrderCommon):
 
         required = as_tech.checklist_ids.filtered("required")
         optional = as_tech.checklist_ids - required
-        required.with_context(fwo_at="2030-01-15 10:20:00").done = True
+        required.with_context(**at("2030-01-15 10:20:00")).done = True
         self.assertEqual(required.done_by, self.tech)
         self.assertEqual(required.done_on, datetime(2030, 1, 15, 10, 20))
         self.assertFalse(optional.done)
-        self.assertIs(as_tech.with_context(fwo_at="2030-01-15 10:30:00").action_complete(), True)
+        self.assertIs(as_tech.with_context(**at("2030-01-15 10:30:00")).action_complete(), True)
         self.assertEqual(order.state, "done")
         self.assertEqual(order.date_completed, datetime(2030, 1, 15, 10, 30))
 
@@ -192,12 +202,12 @@ class TestWorkOrderChecklistSignature(WorkOrderCommon):
             as_tech.action_complete()
         self.assertEqual(order.state, "in_progress")
 
-        as_tech.with_context(fwo_at="2030-01-15 10:50:00").write(
+        as_tech.with_context(**at("2030-01-15 10:50:00")).write(
             {"signature": PNG, "signed_by": "Carla Customer"}
         )
         self.assertEqual(order.signed_by, "Carla Customer")
         self.assertEqual(order.signed_on, datetime(2030, 1, 15, 10, 50))
-        self.assertIs(as_tech.with_context(fwo_at="2030-01-15 11:00:00").action_complete(), True)
+        self.assertIs(as_tech.with_context(**at("2030-01-15 11:00:00")).action_complete(), True)
         self.assertEqual(order.state, "done")
 
         order.with_user(self.dispatcher).signature = False

@@ -6,7 +6,7 @@ from PIL import Image
 
 from odoo.tests import HttpCase, tagged
 
-from .common import WorkOrderCommon
+from .common import WorkOrderCommon, at
 
 SHEET = "field_work_order.field_work_order_action_report_sheet"
 SERVICE = "field_work_order.field_work_order_action_report_service"
@@ -43,8 +43,8 @@ class TestWorkOrderReport(HttpCase, WorkOrderCommon):
             description="استبدال الفلتر وتنظيف الوحدة", job_type_id=False,
         )
         cls.bare_order.action_schedule()
-        cls.bare_order.with_user(cls.tech).with_context(fwo_at="2030-01-16 08:00:00").action_start()
-        cls.bare_order.with_user(cls.tech).with_context(fwo_at="2030-01-16 09:00:00").action_complete()
+        cls.bare_order.with_user(cls.tech).with_context(**at("2030-01-16 08:00:00")).action_start()
+        cls.bare_order.with_user(cls.tech).with_context(**at("2030-01-16 09:00:00")).action_complete()
 
     @classmethod
     def _complete_order(cls):
@@ -56,7 +56,7 @@ class TestWorkOrderReport(HttpCase, WorkOrderCommon):
         )
         order.action_schedule()
         as_tech = order.with_user(cls.tech)
-        as_tech.with_context(fwo_at="2030-01-15 09:00:00").action_start()
+        as_tech.with_context(**at("2030-01-15 09:00:00")).action_start()
         # Lots are stock records: recorded here as an inventory user would (admin).
         order.with_env(cls.env).write({
             "material_ids": [
@@ -77,7 +77,7 @@ class TestWorkOrderReport(HttpCase, WorkOrderCommon):
             body="Replaced the compressor; the old one had a seized bearing.",
             message_type="comment", subtype_xmlid="mail.mt_note",
         )
-        as_tech.with_context(fwo_at="2030-01-15 11:30:00").action_complete()
+        as_tech.with_context(**at("2030-01-15 11:30:00")).action_complete()
         return order
 
     def _html(self, report, orders):
@@ -166,10 +166,10 @@ class TestWorkOrderReport(HttpCase, WorkOrderCommon):
         order = self.create_order(unit_number="12")
         order.action_schedule()
         as_tech = order.with_user(self.tech)
-        as_tech.with_context(fwo_at="2030-02-01 08:00:00").action_start()
+        as_tech.with_context(**at("2030-02-01 08:00:00")).action_start()
         as_tech.checklist_ids.write({"done": True})
         triggers_before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
-        as_tech.with_context(fwo_at="2030-02-01 09:00:00").action_complete()
+        as_tech.with_context(**at("2030-02-01 09:00:00")).action_complete()
 
         # Completion only flags the order and wakes the cron: nothing is rendered or mailed yet.
         Mail = self.env["mail.mail"]
@@ -208,8 +208,8 @@ class TestWorkOrderReport(HttpCase, WorkOrderCommon):
             job_type_id=False
         )
         orders.action_schedule()
-        orders.with_user(self.tech).with_context(fwo_at="2030-03-01 08:00:00").action_start()
-        orders.with_user(self.tech).with_context(fwo_at="2030-03-01 09:00:00").action_complete()
+        orders.with_user(self.tech).with_context(**at("2030-03-01 08:00:00")).action_start()
+        orders.with_user(self.tech).with_context(**at("2030-03-01 09:00:00")).action_complete()
         self.assertEqual(orders.mapped("report_to_send"), [True, True])
         # The second one is sent back for rework before the cron runs.
         orders[1].with_user(self.dispatcher).action_rework("Leak still there")

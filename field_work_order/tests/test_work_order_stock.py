@@ -3,7 +3,7 @@ import re
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import WorkOrderCommon
+from .common import WorkOrderCommon, at
 
 
 @tagged("post_install", "-at_install")
@@ -62,7 +62,7 @@ class TestWorkOrderStock(WorkOrderCommon):
             })]
 
     def complete(self, order):
-        order.with_user(self.tech).with_context(fwo_at="2030-01-15 11:00:00").action_complete()
+        order.with_user(self.tech).with_context(**at("2030-01-15 11:00:00")).action_complete()
 
     # --- locations -------------------------------------------------------
     def test_van_location_and_default_source(self):
@@ -200,7 +200,7 @@ class TestWorkOrderStock(WorkOrderCommon):
         self.assertEqual(self.qty(self.pump, self.stock), 15.0)
         self.assertEqual(self.qty(self.pump, self.van), 15.0)
 
-        as_tech = order.with_user(self.tech).with_context(fwo_at="2030-01-15 09:00:00")
+        as_tech = order.with_user(self.tech).with_context(**at("2030-01-15 09:00:00"))
         as_tech.action_start()
         self.use(order, self.pump, 3)
         self.complete(order)

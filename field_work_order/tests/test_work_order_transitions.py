@@ -4,7 +4,7 @@ from datetime import datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import WorkOrderCommon
+from .common import WorkOrderCommon, at
 
 STATES = ("draft", "scheduled", "in_progress", "on_hold", "done", "verified", "cancelled")
 STATE_LABELS = {
@@ -49,9 +49,7 @@ class TestWorkOrderTransitions(WorkOrderCommon):
                     order = self.order_in_state(state)
                     order.checklist_ids.done = True
                     # dispatcher2 never worked on these orders, so he may verify them.
-                    as_dispatcher = order.with_user(self.dispatcher2).with_context(
-                        fwo_at="2030-01-15 13:00:00"
-                    )
+                    as_dispatcher = order.with_user(self.dispatcher2).with_context(**at("2030-01-15 13:00:00"))
                     self.assertIs(call(as_dispatcher, method), True)
                     self.assertEqual(order.state, target)
 
@@ -111,7 +109,7 @@ class TestWorkOrderTransitions(WorkOrderCommon):
         self.assertEqual(order.state, "scheduled")
         self.assertFalse(order.labor_ids)
 
-        as_dispatcher = order.with_user(self.dispatcher).with_context(fwo_at="2030-01-15 09:10:00")
+        as_dispatcher = order.with_user(self.dispatcher).with_context(**at("2030-01-15 09:10:00"))
         self.assertIs(as_dispatcher.action_start(), True)
         self.assertEqual(order.state, "in_progress")
         self.assertEqual(order.date_started, datetime(2030, 1, 15, 9, 10))
@@ -142,7 +140,7 @@ class TestWorkOrderTransitions(WorkOrderCommon):
         with self.assertRaisesRegex(AccessError, "must be verified by someone other"):
             helped.with_user(self.dispatcher2).action_verify()
 
-        as_other = order.with_user(self.dispatcher2).with_context(fwo_at="2030-01-15 15:00:00")
+        as_other = order.with_user(self.dispatcher2).with_context(**at("2030-01-15 15:00:00"))
         self.assertIs(as_other.action_verify(), True)
         self.assertEqual(order.state, "verified")
         self.assertEqual(order.date_verified, datetime(2030, 1, 15, 15, 0))
@@ -178,7 +176,7 @@ class TestWorkOrderTransitions(WorkOrderCommon):
             order.with_user(self.tech).action_cancel()
         self.assertEqual(order.state, "in_progress")
 
-        as_dispatcher = order.with_user(self.dispatcher).with_context(fwo_at="2030-01-15 09:45:00")
+        as_dispatcher = order.with_user(self.dispatcher).with_context(**at("2030-01-15 09:45:00"))
         self.assertIs(as_dispatcher.action_cancel(), True)
         self.assertEqual(order.state, "cancelled")
         # Cancelling stops the clock of whoever was working on it.
@@ -198,14 +196,15 @@ class TestWorkOrderTransitions(WorkOrderCommon):
         order = self.order_in_state("scheduled")
         as_dispatcher = order.with_user(self.dispatcher)
         pattern = (
-            r"^The status and its dates change only through the work order buttons "
-            r"\(Schedule, Start, Complete\.\.\.\), not by editing: %s\.$"
+            r"^%s cannot be edited on Work Order: the application sets them itself "
+            r"\(through the order's actions: Schedule, Start, Complete, Verify\.\.\.\)\.$"
         )
         for vals, fields_named in (
-            ({"state": "done"}, "state"),
-            ({"date_started": "2030-01-15 08:00:00"}, "date_started"),
-            ({"state": "verified", "date_verified": "2030-01-15 08:00:00"}, "date_verified, state"),
-            ({"date_completed": False}, "date_completed"),
+            ({"state": "done"}, r"State \(state\)"),
+            ({"date_started": "2030-01-15 08:00:00"}, r"Started On \(date_started\)"),
+            ({"state": "verified", "date_verified": "2030-01-15 08:00:00"},
+             r"Verified On \(date_verified\), State \(state\)"),
+            ({"date_completed": False}, r"Completed On \(date_completed\)"),
         ):
             with self.subTest(vals=vals), self.assertRaisesRegex(UserError, pattern % fields_named):
                 as_dispatcher.write(vals)
@@ -214,9 +213,9 @@ class TestWorkOrderTransitions(WorkOrderCommon):
 
         Orders = self.env["field.work.order"].with_user(self.dispatcher)
         base = {"partner_id": self.customer.id}
-        with self.assertRaisesRegex(UserError, pattern % "state"):
+        with self.assertRaisesRegex(UserError, pattern % r"State \(state\)"):
             Orders.create({**base, "state": "done"})
-        with self.assertRaisesRegex(UserError, pattern % "date_started"):
+        with self.assertRaisesRegex(UserError, pattern % r"Started On \(date_started\)"):
             Orders.create({**base, "date_started": "2030-01-15 08:00:00"})
         self.assertEqual(Orders.search_count([("partner_id", "=", self.customer.id)]), 8)
         # Creating a draft explicitly is harmless.

@@ -11,20 +11,22 @@ import io
 import json
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from PIL import Image
 from psycopg2 import Error as PsycopgError
 from psycopg2 import errors as pgerrors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, html2plaintext, plaintext2html
+
+from odoo.addons.field_work_order.models.field_work_order import SITE_FIELDS
 
 _logger = logging.getLogger(__name__)
 
-#: Scalar fields a technician may change with a ``set`` operation.
-SET_FIELDS = ("unit_number", "access_instructions", "site_contact_name", "site_contact_phone")
+#: Fields a ``set`` operation may change: the site fields technicians may write.
+SET_FIELDS = SITE_FIELDS
 STATE_OPS = {
     "start": "action_start",
     "hold": "action_hold",
@@ -33,13 +35,12 @@ STATE_OPS = {
 }
 OP_TYPES = (*STATE_OPS, "note", "material", "labor", "photo", "signature", "checklist", "set")
 PHOTO_KINDS = ("before", "after", "other")
-CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a device clock may be
 MAX_PAGE = 1000
 MAX_PUSH = 500
 MAX_TEXT = 10000
 INT32_MAX = 2**31 - 1
 WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
-CURSOR_VERSION = 1
+CURSOR_VERSION = 2  # 2: readable key names
 # Odoo retries the whole request on these: they must never become an op's "error".
 RETRIED_ERRORS = (pgerrors.SerializationFailure, pgerrors.DeadlockDetected,
                   pgerrors.LockNotAvailable)
@@ -156,7 +157,7 @@ class FieldWorkOrder(models.Model):
         if not ids:
             return
         effects = self.env.context.get("fwo_sync_effects")
-        if effects is not None and effects.open:  # stamped once when the push's operation ends
+        if isinstance(effects, _SyncOpEffects) and effects.open:  # stamped once when the push's operation ends
             for oid in ids:
                 effects.touched[oid].update(changed_fields)
             return
@@ -197,7 +198,7 @@ class FieldWorkOrder(models.Model):
 
     def _notify_dispatchers(self):
         effects = self.env.context.get("fwo_sync_effects")
-        if effects is not None and effects.open:  # one notification for the whole push
+        if isinstance(effects, _SyncOpEffects) and effects.open:  # one notification for the whole push
             effects.notify.update(self.ids)
             return
         super()._notify_dispatchers()
@@ -216,17 +217,19 @@ class FieldWorkOrder(models.Model):
         """
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
             raise UserError(self.env._("limit must be an integer from 1 to %(max)s.", max=MAX_PAGE))
-        signature = self._sync_signature()
+        self._sync_check_user()
+        fingerprint = self._sync_access_fingerprint()
         state = self._sync_decode_cursor(cursor) if cursor else None
         reset = False
-        if state and (state["u"] != self.env.uid or state["s"] != signature):
+        if state and (state["user"] != self.env.uid or state["access"] != fingerprint):
             state, reset = None, True  # another user, or groups/companies changed: start over
         cr = self.env.cr
         removed = []
-        if state and "n" in state:  # next page of a pull in progress
-            bound, next_bound, last_id, total = state["b"], state["n"], state["l"], state["t"]
+        if state and "next_bound" in state:  # next page of a pull in progress
+            bound, next_bound = state["bound"], state["next_bound"]
+            last_id, total = state["after_id"], state["total"]
         else:
-            bound = state["b"] if state else 0
+            bound = state["bound"] if state else 0
             cr.execute(SQL("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
             next_bound = cr.fetchone()[0]
             last_id = 0
@@ -240,10 +243,11 @@ class FieldWorkOrder(models.Model):
         has_more = len(ids) > limit
         ids = ids[:limit]
         if has_more:
-            new_state = {"b": bound, "n": next_bound, "l": ids[-1], "t": total}
+            new_state = {"bound": bound, "next_bound": next_bound, "after_id": ids[-1],
+                         "total": total}
         else:
-            new_state = {"b": next_bound}
-        new_state.update(v=CURSOR_VERSION, u=self.env.uid, s=signature)
+            new_state = {"bound": next_bound}
+        new_state.update(version=CURSOR_VERSION, user=self.env.uid, access=fingerprint)
         return {
             "cursor": base64.urlsafe_b64encode(json.dumps(new_state).encode()).decode(),
             "has_more": has_more,
@@ -253,8 +257,15 @@ class FieldWorkOrder(models.Model):
             "removed": removed,
         }
 
-    def _sync_signature(self):
-        """What decides what the caller may see: user, groups, companies."""
+    def _sync_check_user(self):
+        """The app's sync is for the people who do the jobs: technicians and dispatchers."""
+        if not self.env.user.has_group("field_work_order.group_technician"):
+            raise AccessError(self.env._(
+                "Only technicians and dispatchers can sync work orders with the app."
+            ))
+
+    def _sync_access_fingerprint(self):
+        """A hash of what decides what the caller may see: user, groups, companies."""
         key = "%s|%s|%s" % (
             self.env.uid, sorted(self.env.user.groups_id.ids), sorted(self.env.companies.ids),
         )
@@ -263,8 +274,9 @@ class FieldWorkOrder(models.Model):
     def _sync_decode_cursor(self, cursor):
         try:
             state = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-            ints = [state[k] for k in ("u", "b", *(("n", "l", "t") if "n" in state else ()))]
-            if state.get("v") != CURSOR_VERSION or not isinstance(state["s"], str) or not all(
+            paging = ("next_bound", "after_id", "total") if "next_bound" in state else ()
+            ints = [state[key] for key in ("user", "bound", *paging)]
+            if state.get("version") != CURSOR_VERSION or not isinstance(state["access"], str) or not all(
                 isinstance(i, int) and i >= 0 for i in ints
             ):
                 raise ValueError
@@ -425,6 +437,7 @@ class FieldWorkOrder(models.Model):
         is read once for the batch: the orders the caller can see (record rules), their
         lines, and the uuids logged by earlier pushes.
         """
+        self._sync_check_user()
         if not isinstance(operations, list):
             raise UserError(self.env._("operations must be a list of operations."))
         if len(operations) > MAX_PUSH:
@@ -641,8 +654,8 @@ class FieldWorkOrder(models.Model):
             payload = {}
         if not isinstance(payload, dict):
             raise UserError(self.env._("payload must be a dict."))
-        at = self._sync_check_at(order, op.get("at"))
-        order = order.with_context(self.env.context, fwo_at=fields.Datetime.to_string(at))
+        at = self._sync_parse_datetime(op.get("at"))
+        order = order.with_context(self.env.context)._with_device_time(at, "at")
         if op_type in STATE_OPS:
             getattr(order, STATE_OPS[op_type])()
         else:
@@ -658,20 +671,9 @@ class FieldWorkOrder(models.Model):
             )) from error
 
     def _sync_check_at(self, order, value, what="at"):
-        """The device time of an operation, refused when in the future or before the order."""
+        """The device time of an operation, checked by the order (``_check_device_time``)."""
         at = self._sync_parse_datetime(value, what)
-        now = fields.Datetime.now()
-        if at > now + CLOCK_SKEW:
-            raise UserError(self.env._(
-                "%(what)s %(at)s is in the future (server time %(now)s UTC): "
-                "check the device clock.", what=what, at=value, now=fields.Datetime.to_string(now),
-            ))
-        if at < order.create_date - CLOCK_SKEW:
-            raise UserError(self.env._(
-                "%(what)s %(at)s is before %(order)s was created (%(created)s UTC).",
-                what=what, at=value, order=order.name,
-                created=fields.Datetime.to_string(order.create_date),
-            ))
+        order._check_device_time(at, what)
         return at
 
     def _sync_text(self, payload, key, required=True):
