@@ -51,8 +51,8 @@ def clients(odoo, tmp_path):
 
 
 def make_order(admin, odoo, world, tech_id, hours_ago=5, checklist=("Isolate power",)):
-    """A scheduled order of ``tech_id``, created ``hours_ago`` hours ago (device times of
-    offline work are refused when older than the order)."""
+    """A scheduled order of ``tech_id``, created and scheduled ``hours_ago`` hours ago (device
+    times of offline work are refused when older than the order or its last status change)."""
     order_id = admin("field.work.order", "create", {
         "partner_id": world["customer"], "user_id": tech_id,
         "scheduled_start": (datetime.now(timezone.utc) + timedelta(days=1)).strftime(WIRE),
@@ -61,7 +61,9 @@ def make_order(admin, odoo, world, tech_id, hours_ago=5, checklist=("Isolate pow
     admin("field.work.order", "action_schedule", [order_id])
     with odoo.pg() as conn, conn.cursor() as cr:
         cr.execute("UPDATE field_work_order SET create_date = (now() AT TIME ZONE 'UTC') "
-                   "- make_interval(hours => %s) WHERE id = %s", [hours_ago, order_id])
+                   "- make_interval(hours => %s), date_last_state_update = (now() AT TIME ZONE "
+                   "'UTC') - make_interval(hours => %s) WHERE id = %s",
+                   [hours_ago, hours_ago, order_id])
     return order_id
 
 
