@@ -1,0 +1,898 @@
+"""The access matrix (issue #9): who may do what, asked over the real RPC routes.
+
+Every cell of ``MATRIX`` is one operation done by one role through a real
+route of the test server, never through ``sudo()``: ORM calls go through
+``/xmlrpc/2/object`` and again through ``/jsonrpc`` (``execute_kw`` with the
+user's login and password), reports and downloads through a web session.
+A cell passes when an allowed call returns and its effect is there (the new
+value, the new state, the created record), or when a denied call fails with
+an access error and changes nothing. docs/security.md prints the same table.
+
+Roles (one company C1 unless said):
+
+- ``A``: technician, lead of the orders (``user_id``);
+- ``H``: technician helping on the orders (in ``technician_ids``, not lead);
+- ``B``: technician not on the orders;
+- ``D``: dispatcher of C1;
+- ``X``: accountant (internal user + Invoicing's Billing group);
+- ``D2``: dispatcher of another company (C2 only);
+- ``P``: portal user;
+- ``none``: no login (no credentials over RPC, no session over HTTP).
+
+Each cell runs inside a savepoint rolled back afterwards, so the cells do not
+see each other's changes; the loop checks that after each rollback.
+"""
+
+import base64
+import io
+import json
+import logging
+import threading
+import uuid
+import xmlrpc.client
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote
+
+from PIL import Image
+
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.field_work_order.tests.common import PNG
+
+_logger = logging.getLogger(__name__)
+
+ROLES = ("A", "H", "B", "D", "X", "D2", "P", "none")
+READERS = ("A", "H", "D", "X")
+WORKERS = ("A", "H", "D")  # who works on the orders: the named-denial checks apply to them
+RPC = ("xmlrpc", "jsonrpc")
+HTTP = ("http",)
+ACCESS = ("AccessError", "AccessDenied")
+# Context keys a caller may send to pass for the server's own writes or a device time: the
+# ones of the issue and the ones the code uses internally (which only server code can make).
+ISSUE_CONTEXT = {"fwo_transition": True, "fwo_at": "2021-01-01 00:00:00"}
+FORGED_CONTEXT = {
+    **ISSUE_CONTEXT, "fwo_trusted": "trusted", "fwo_device_time": "2021-01-01 00:00:00",
+}
+# XML-RPC fault codes of /xmlrpc/2 (odoo/addons/base/controllers/rpc.py).
+FAULT_KINDS = {2: "UserError", 3: "AccessDenied", 4: "AccessError"}
+USER_ERRORS = {"UserError", "ValidationError", "MissingError", "RedirectWarning"}
+
+
+def allow(*roles, skip=()):
+    """{role: allowed} for every role but ``skip``: True for ``roles``."""
+    return {role: role in roles for role in ROLES if role not in skip}
+
+
+def _value(record, name):
+    """A field's value in a comparable form: ids for relations, strings for datetimes."""
+    field = record._fields[name]
+    value = record[name]
+    if field.type == "many2one":
+        return value.id
+    if field.type in ("one2many", "many2many"):
+        return tuple(sorted(value.ids))
+    if field.type == "datetime":
+        return fields.Datetime.to_string(value) if value else False
+    return value
+
+
+def _ago(**delta):
+    """A wire-format UTC time ``delta`` ago: a technician's device time must not be ahead."""
+    return fields.Datetime.to_string(fields.Datetime.now() - timedelta(**delta))
+
+
+def _get(obj, t):
+    return obj(t) if callable(obj) else obj
+
+
+class Call:
+    """An ORM method called over RPC as the role's user.
+
+    ``args``/``kwargs``: the call's arguments (or callables of the test).
+    ``observe(t)``: what the call changes, read (as the test) before and after.
+    ``expect``: the observed value after an allowed call (or a callable of the
+    test and the role); a denied call must leave the observed value unchanged.
+    ``check(t, role, result)``: more conditions on an allowed call's answer.
+    ``names``: a denial of a role in ``named`` must name one of them (a field's
+    technical name also matches its label), case-insensitive.
+    ``refusals``: the error kinds that count as a denial.
+    ``returns_none``: the method answers None (Odoo's own archive methods): over XML-RPC
+    the call is done and committed, then the answer faults ("cannot marshal None"); such a
+    fault counts as the answer None.
+    """
+
+    protocols = RPC
+
+    def __init__(self, model, method, args=(), kwargs=None, *, observe=None, expect=None,
+                 check=None, names=(), named=WORKERS, refusals=ACCESS, returns_none=False):
+        self.returns_none = returns_none
+        self.model, self.method = model, method
+        self.args, self.kwargs = args, kwargs
+        self.observe, self.expect, self.check = observe, expect, check
+        self.names, self.named, self.refusals = names, named, refusals
+
+
+class Http:
+    """A GET of a URL with the role's web session: a PDF, or the bytes of an image."""
+
+    protocols = HTTP
+    observe = None
+
+    def __init__(self, url, content=None):
+        self.url = url
+        self.content = content  # callable(t) -> expected bytes; None: a PDF
+
+
+# --- builders of common rows -------------------------------------------------
+def observe_fields(record, names):
+    """``observe`` of fields of ``record(t)``; None when the record is gone."""
+    def observe(t):
+        rec = record(t).with_env(t.env)
+        if not rec.exists():
+            return None
+        return tuple(_value(rec, name) for name in names)
+    return observe
+
+
+def write(record, vals, fnames=None, *, expect=None, names=None, context=None,
+          refusals=ACCESS, model="field.work.order"):
+    """``write(vals)`` on ``record(t)``; by default each field must then hold its new value.
+
+    ``vals`` may be a callable of the test: then ``fnames`` names its fields.
+    """
+    fnames = list(fnames or vals)
+    kwargs = {"context": context} if context else None
+    return Call(
+        model, "write", lambda t: [[record(t).id], _get(vals, t)], kwargs,
+        observe=observe_fields(record, fnames),
+        expect=expect if expect is not None else tuple(vals[name] for name in fnames),
+        check=lambda t, role, result: result is True,
+        names=names if names is not None else tuple(fnames), refusals=refusals,
+    )
+
+
+def action(record, method, *, observe=None, expect=None, check=None, names=("dispatcher",),
+           args=(), context=None, refusals=ACCESS, returns_none=False):
+    """A button of the order ``record(t)``; allowed ones answer True or an action.
+
+    ``returns_none``: Odoo's own ``action_archive``/``action_unarchive`` answer None, which
+    XML-RPC cannot carry: the call is done, then its answer faults (see ``Call``).
+    """
+    def answered(t, role, result):
+        if returns_none and result is None:
+            return True
+        if result is not True and not (isinstance(result, dict) and result.get("type")):
+            return False
+        return check(t, role, result) if check else True
+    kwargs = {"context": context} if context else None
+    return Call(
+        "field.work.order", method, lambda t: [[record(t).id], *_get(args, t)], kwargs,
+        observe=observe, expect=expect, check=answered, names=names, refusals=refusals,
+        returns_none=returns_none,
+    )
+
+
+def state_of(record):
+    return observe_fields(record, ["state"])
+
+
+def window(res_model):
+    """check: the answer opens a window on ``res_model``."""
+    return lambda t, role, result: (
+        result.get("type") == "ir.actions.act_window" and result.get("res_model") == res_model
+    )
+
+
+def _draft_order_vals(t):
+    return {
+        "partner_id": t.customer.id, "company_id": t.c1.id, "user_id": t.tech_a.id,
+        "description": "matrix: created over RPC",
+    }
+
+
+def _created_orders(t):
+    return (t.env["field.work.order"].search_count(
+        [("description", "=", "matrix: created over RPC")]),)
+
+
+def _push_start(t):
+    order = t.o_sched
+    return [], {"operations": [{
+        "uuid": str(uuid.uuid4()), "order_id": order.id, "type": "start", "payload": {},
+        "base_version": order.sync_version, "at": fields.Datetime.to_string(fields.Datetime.now()),
+    }]}
+
+
+def _pull_check(t, role, result):
+    ids = {order["id"] for order in result["orders"]}
+    if role in WORKERS:
+        return t.o_prog.id in ids
+    return not ids & set(t.orders.ids)  # allowed to call, sees none of C1's orders
+
+
+def _push_check(t, role, result):
+    status = result[0]["status"]
+    return status == ("applied" if role in WORKERS else "error")
+
+
+def _open_labor_since(t, order):
+    return order.labor_ids.filtered(
+        lambda line: not line.date_end and line.date_start >= t.cell_started
+    )
+
+
+def _started_now(t, role, result):
+    """Context keys are not a device time: the start is stamped with the server clock."""
+    order = t.o_sched.with_env(t.env)
+    return bool(order.date_started and order.date_started >= t.cell_started
+                and _open_labor_since(t, order))
+
+
+def _invoiced(t):
+    order = t.o_done.with_env(t.env)
+    invoices = order.invoice_ids
+    return (order.invoice_status, len(invoices),
+            bool(invoices) and all(m.state == "draft" and m.amount_untaxed > 0 for m in invoices))
+
+
+def _return_pickings(t):
+    return (t.env["stock.picking"].search_count(
+        [("fwo_order_id", "=", t.o_done.id), ("fwo_purpose", "=", "return")]),)
+
+
+def _followups(t):
+    return (t.env["field.work.order"].search_count([("parent_id", "=", t.o_done.id)]),)
+
+
+def _lines(model, domain):
+    return lambda t: (t.env[model].search_count(domain(t)),)
+
+
+def _exists(record):
+    return lambda t: (bool(record(t).with_env(t.env).exists()),)
+
+
+def _report(name):
+    context = quote(json.dumps({"force_report_rendering": True}))
+    return lambda t: f"/report/pdf/field_work_order.{name}/{t.o_done.id}?context={context}"
+
+
+def _bytes(record, fname):
+    return lambda t: base64.b64decode(record(t).with_env(t.env)[fname])
+
+
+# Fields of the order, by who may write them.
+SITE_FIELDS = {
+    "unit_number": "7B", "access_instructions": "Ring twice",
+    "site_contact_name": "Robin Roe", "site_contact_phone": "+1 555 0199",
+}
+SYSTEM_FIELDS = {
+    "state": "done", "date_started": "2021-01-01 00:00:00",
+    "date_completed": "2021-01-01 00:00:00", "date_verified": "2021-01-01 00:00:00",
+    "signed_on": "2021-01-01 00:00:00", "report_to_send": True, "sync_version": 999,
+    "name": "WO/FORGED/1", "parent_id": lambda t: t.o_done.id,
+}
+
+
+def _planning_rows():
+    """One row per planning/business field: dispatchers only."""
+    values = {
+        "partner_id": lambda t: t.customer2.id,
+        "service_partner_id": lambda t: t.site2.id,
+        "description": "New scope",
+        "safety_requirements": "Harness above 2 m",
+        "priority": "2",
+        "job_type_id": lambda t: t.job_type2.id,
+        "scheduled_start": "2030-01-15 08:00:00",
+        "scheduled_end": "2030-01-15 16:00:00",
+        "deadline": "2030-02-01 00:00:00",
+        "user_id": lambda t: t.tech_h.id,
+        "billable": False,
+        "labor_product_id": lambda t: t.labor_product2.id,
+        "location_id": lambda t: t.shelf.id,
+    }
+    rows = []
+    for fname, value in values.items():
+        rows.append((
+            f"write {fname}",
+            write(lambda t: t.o_prog, lambda t, f=fname, v=value: {f: _get(v, t)}, [fname],
+                  expect=lambda t, role, v=value: (_get(v, t),)),
+            allow("D"),
+        ))
+    rows += [
+        ("write technician_ids (add B)", Call(
+            "field.work.order", "write",
+            lambda t: [[t.o_prog.id], {"technician_ids": [[4, t.tech_b.id]]}],
+            observe=lambda t: (t.tech_b in t.o_prog.with_env(t.env).technician_ids,),
+            expect=(True,), check=lambda t, role, result: result is True,
+            names=("technician_ids",),
+        ), allow("D")),
+        ("write subcontractor_id (instead of the lead)", Call(
+            "field.work.order", "write",
+            lambda t: [[t.o_prog.id], {"user_id": False, "subcontractor_id": t.vendor.id}],
+            observe=observe_fields(lambda t: t.o_prog, ["user_id", "subcontractor_id"]),
+            expect=lambda t, role: (False, t.vendor.id),
+            check=lambda t, role, result: result is True,
+            names=("subcontractor_id", "user_id"),
+        ), allow("D")),
+        # Moving an order to another company drags its lines, stock and rules along: D's cell
+        # is left out; the others must be refused.
+        ("write company_id", write(
+            lambda t: t.o_prog, lambda t: {"company_id": t.c2.id}, ["company_id"],
+            expect=lambda t, role: (t.c2.id,),
+        ), allow(skip=("D",))),
+    ]
+    return rows
+
+
+def _system_rows():
+    """Fields only the server sets: refused to everyone, context keys or not."""
+    rows = []
+    for context, suffix in ((None, ""), (FORGED_CONTEXT, " with forged context keys")):
+        for fname, value in SYSTEM_FIELDS.items():
+            rows.append((
+                f"write {fname}{suffix}",
+                write(lambda t: t.o_prog, lambda t, f=fname, v=value: {f: _get(v, t)}, [fname],
+                      expect=lambda t, role, v=value: (_get(v, t),), context=context),
+                allow(),
+            ))
+    return rows
+
+
+MATRIX = [
+    # --- reading ---------------------------------------------------------
+    ("read name, state", Call(
+        "field.work.order", "read", lambda t: [[t.o_prog.id], ["name", "state"]],
+        check=lambda t, role, result: [(r["id"], r["name"], r["state"]) for r in result]
+        == [(t.o_prog.id, t.o_prog.name, "in_progress")],
+    ), allow(*READERS)),
+    # --- writing the order -----------------------------------------------
+    *[(f"write {fname}", write(lambda t: t.o_prog, {fname: value}), allow(*WORKERS))
+      for fname, value in SITE_FIELDS.items()],
+    *_planning_rows(),
+    *_system_rows(),
+    ("write signature, signed_by (in progress)", write(
+        lambda t: t.o_prog, lambda t: {"signature": t.new_signature, "signed_by": "Morgan Owner"},
+        ["signature", "signed_by"], expect=lambda t, role: (t.new_signature.encode(), "Morgan Owner"),
+        names=("signature", "signed_by", "dispatcher"),
+    ), allow(*WORKERS)),
+    ("write signature, signed_by (done)", write(
+        lambda t: t.o_done, lambda t: {"signature": t.new_signature, "signed_by": "Morgan Owner"},
+        ["signature", "signed_by"], expect=lambda t, role: (t.new_signature.encode(), "Morgan Owner"),
+        names=("signature", "signed_by", "dispatcher"),
+    ), allow("D")),
+    ("create an order", Call(
+        "field.work.order", "create", lambda t: [_draft_order_vals(t)],
+        observe=_created_orders, expect=(1,), check=lambda t, role, result: isinstance(result, int),
+        names=("dispatcher",),
+    ), allow("D")),
+    ("unlink a draft order", Call(
+        "field.work.order", "unlink", lambda t: [[t.o_draft.id]],
+        observe=_exists(lambda t: t.o_draft), expect=(False,), names=("dispatcher",),
+    ), allow("D")),
+    # --- transitions -----------------------------------------------------
+    ("action_schedule (draft)", action(
+        lambda t: t.o_draft, "action_schedule", observe=state_of(lambda t: t.o_draft),
+        expect=("scheduled",),
+    ), allow("D")),
+    ("action_start (scheduled)", action(
+        lambda t: t.o_sched, "action_start", observe=state_of(lambda t: t.o_sched),
+        expect=("in_progress",), names=(),
+    ), allow(*WORKERS)),
+    ("action_start with fwo_transition/fwo_at context (dated now)", action(
+        lambda t: t.o_sched, "action_start", observe=state_of(lambda t: t.o_sched),
+        expect=("in_progress",), check=_started_now, context=ISSUE_CONTEXT, names=(),
+    ), allow(*WORKERS)),
+    ("action_start with forged context keys (dated now)", action(
+        lambda t: t.o_sched, "action_start", observe=state_of(lambda t: t.o_sched),
+        expect=("in_progress",), check=_started_now, context=FORGED_CONTEXT, names=(),
+    ), allow(*WORKERS)),
+    ("action_hold (in progress)", action(
+        lambda t: t.o_prog, "action_hold", observe=state_of(lambda t: t.o_prog),
+        expect=("on_hold",), names=(),
+    ), allow(*WORKERS)),
+    ("action_resume (on hold)", action(
+        lambda t: t.o_hold, "action_resume", observe=state_of(lambda t: t.o_hold),
+        expect=("in_progress",), names=(),
+    ), allow(*WORKERS)),
+    ("action_complete (in progress, checklist done)", action(
+        lambda t: t.o_ready, "action_complete", observe=state_of(lambda t: t.o_ready),
+        expect=("done",), names=(),
+    ), allow(*WORKERS)),
+    ("action_verify (done, D did not work on it)", action(
+        lambda t: t.o_done, "action_verify", observe=state_of(lambda t: t.o_done),
+        expect=("verified",),
+    ), allow("D")),
+    ("action_open_rework_wizard (done)", action(
+        lambda t: t.o_done, "action_open_rework_wizard",
+        check=window("field.work.order.rework"),
+    ), allow("D")),
+    ("action_rework (done, with a reason)", action(
+        lambda t: t.o_done, "action_rework", args=["The vent still rattles."],
+        observe=state_of(lambda t: t.o_done), expect=("in_progress",),
+    ), allow("D")),
+    ("action_cancel (scheduled)", action(
+        lambda t: t.o_sched, "action_cancel", observe=state_of(lambda t: t.o_sched),
+        expect=("cancelled",),
+    ), allow("D")),
+    ("action_reset_draft (cancelled)", action(
+        lambda t: t.o_cancel, "action_reset_draft", observe=state_of(lambda t: t.o_cancel),
+        expect=("draft",),
+    ), allow("D")),
+    ("action_archive (draft)", action(
+        lambda t: t.o_draft, "action_archive", observe=observe_fields(
+            lambda t: t.o_draft.with_context(active_test=False), ["active"]),
+        expect=(False,), names=("dispatcher", "active", "archive"), returns_none=True,
+    ), allow("D")),
+    ("action_unarchive (archived draft)", action(
+        lambda t: t.o_archived, "action_unarchive", observe=observe_fields(
+            lambda t: t.o_archived.with_context(active_test=False), ["active"]),
+        expect=(True,), names=("dispatcher", "active", "archive"), returns_none=True,
+    ), allow("D")),
+    # --- stock, follow-ups, history --------------------------------------
+    ("action_return_unused (done, 1 of 2 parts left in the van)", action(
+        lambda t: t.o_done, "action_return_unused", observe=_return_pickings, expect=(1,),
+    ), allow("D")),
+    ("action_create_followup (done)", action(
+        lambda t: t.o_done, "action_create_followup", observe=_followups, expect=(1,),
+        check=window("field.work.order"),
+    ), allow("D")),
+    ("action_view_service_history", action(
+        lambda t: t.o_done, "action_view_service_history", check=window("field.work.order"),
+    ), allow("D")),
+    ("action_view_partner_history", action(
+        lambda t: t.o_done, "action_view_partner_history", check=window("field.work.order"),
+    ), allow("D")),
+    # Transfers and stock moves are Inventory records: without Inventory rights (none of these
+    # roles has them) the list could not be read, so the buttons refuse.
+    ("action_view_pickings (Inventory users only)", action(
+        lambda t: t.o_done, "action_view_pickings", check=window("stock.picking"),
+        names=("inventory",),
+    ), allow()),
+    ("action_view_stock_moves (Inventory users only)", action(
+        lambda t: t.o_done, "action_view_stock_moves", check=window("stock.move"),
+        names=("inventory",),
+    ), allow()),
+    ("action_view_followups", action(
+        lambda t: t.o_done, "action_view_followups", check=window("field.work.order"), names=(),
+    ), allow(*READERS)),
+    ("action_send_report (done)", action(
+        lambda t: t.o_done, "action_send_report", check=window("mail.compose.message"), names=(),
+    ), allow(*WORKERS)),
+    # --- invoicing ---------------------------------------------------------
+    ("action_create_invoices (done, billable, labor)", action(
+        lambda t: t.o_done, "action_create_invoices", observe=_invoiced,
+        expect=("invoiced", 1, True), check=window("account.move"),
+        names=("billing", "invoic", "account.move"),
+    ), allow("X")),
+    ("action_create_invoices_per_order (done, billable, labor)", action(
+        lambda t: t.o_done, "action_create_invoices_per_order", observe=_invoiced,
+        expect=("invoiced", 1, True), check=window("account.move"),
+        names=("billing", "invoic", "account.move"),
+    ), allow("X")),
+    ("action_view_invoices", action(
+        lambda t: t.o_done, "action_view_invoices", check=window("account.move"),
+        names=("billing", "invoic", "account.move"),
+    ), allow("X")),
+    # --- the app's sync ----------------------------------------------------
+    # B and D2 are technicians (a dispatcher is one by implication): they may call the
+    # sync, and it gives them none of C1's orders.
+    ("sync_pull (no cursor; B, D2: none of the orders)", Call(
+        "field.work.order", "sync_pull", [], {"cursor": False, "limit": 200},
+        check=_pull_check, names=("technician",), named=("X", "P"),
+    ), allow("A", "H", "B", "D", "D2")),
+    ("sync_push start (scheduled; B, D2: status error)", Call(
+        "field.work.order", "sync_push", lambda t: _push_start(t)[0],
+        lambda t: _push_start(t)[1], observe=state_of(lambda t: t.o_sched),
+        expect=lambda t, role: ("in_progress",) if role in WORKERS else ("scheduled",),
+        check=_push_check, names=("technician",), named=("X", "P"),
+    ), allow("A", "H", "B", "D", "D2")),
+    # --- lines of the order ------------------------------------------------
+    ("checklist: tick the required item", Call(
+        "field.work.order.checklist.line", "write",
+        lambda t: [[t.required_line.id], {"done": True}],
+        observe=observe_fields(lambda t: t.required_line, ["done", "done_by"]),
+        expect=lambda t, role: (True, t.users[role].id),
+        check=lambda t, role, result: result is True, names=("done",),
+    ), allow(*WORKERS)),
+    ("checklist: make the required item optional", Call(
+        "field.work.order.checklist.line", "write",
+        lambda t: [[t.required_line.id], {"required": False}],
+        observe=observe_fields(lambda t: t.required_line, ["required"]), expect=(False,),
+        names=("required", "dispatcher"),
+    ), allow("D")),
+    ("checklist: rename an item", Call(
+        "field.work.order.checklist.line", "write",
+        lambda t: [[t.required_line.id], {"name": "Skip the power check"}],
+        observe=observe_fields(lambda t: t.required_line, ["name"]),
+        expect=("Skip the power check",), names=("name", "item", "dispatcher"),
+    ), allow("D")),
+    ("checklist: add an item", Call(
+        "field.work.order.checklist.line", "create",
+        lambda t: [{"work_order_id": t.o_prog.id, "name": "matrix: extra item"}],
+        observe=_lines("field.work.order.checklist.line",
+                       lambda t: [("name", "=", "matrix: extra item")]),
+        expect=(1,), names=("dispatcher",),
+    ), allow("D")),
+    ("checklist: delete the required item", Call(
+        "field.work.order.checklist.line", "unlink", lambda t: [[t.required_line.id]],
+        observe=_exists(lambda t: t.required_line), expect=(False,), names=("dispatcher",),
+    ), allow("D")),
+    ("material: record the used quantity", Call(
+        "field.work.order.material", "write",
+        lambda t: [[t.planned_line.id], {"quantity_used": 3}],
+        observe=observe_fields(lambda t: t.planned_line, ["quantity_used"]), expect=(3.0,),
+        names=("quantity_used",),
+    ), allow(*WORKERS)),
+    ("material: change the planned quantity", Call(
+        "field.work.order.material", "write",
+        lambda t: [[t.planned_line.id], {"product_uom_qty": 5}],
+        observe=observe_fields(lambda t: t.planned_line, ["product_uom_qty"]), expect=(5.0,),
+        names=("product_uom_qty", "planned", "dispatcher"),
+    ), allow("D")),
+    ("material: add a used part (no planned quantity)", Call(
+        "field.work.order.material", "create",
+        lambda t: [{"work_order_id": t.o_prog.id, "product_id": t.tape.id, "quantity_used": 1}],
+        observe=_lines("field.work.order.material", lambda t: [
+            ("work_order_id", "=", t.o_prog.id), ("product_id", "=", t.tape.id)]),
+        expect=(1,), names=("dispatcher",),
+    ), allow(*WORKERS)),
+    ("material: delete the planned line", Call(
+        "field.work.order.material", "unlink", lambda t: [[t.planned_line.id]],
+        observe=_exists(lambda t: t.planned_line), expect=(False,),
+        names=("dispatcher", "planned"),
+    ), allow("D")),
+    ("labor: describe A's own line", Call(
+        "field.work.order.labor", "write",
+        lambda t: [[t.labor_a.id], {"description": "Diagnosis"}],
+        observe=observe_fields(lambda t: t.labor_a, ["description"]), expect=("Diagnosis",),
+        names=("description", "own", "dispatcher"),
+    ), allow("A", "D")),
+    ("labor: describe H's line", Call(
+        "field.work.order.labor", "write",
+        lambda t: [[t.labor_h.id], {"description": "Diagnosis"}],
+        observe=observe_fields(lambda t: t.labor_h, ["description"]), expect=("Diagnosis",),
+        names=("description", "own", "dispatcher"),
+    ), allow("H", "D")),
+    ("labor: delete H's line", Call(
+        "field.work.order.labor", "unlink", lambda t: [[t.labor_h.id]],
+        observe=_exists(lambda t: t.labor_h), expect=(False,),
+        names=("own", "dispatcher"),
+    ), allow("H", "D")),
+    ("labor: add a line for H", Call(
+        "field.work.order.labor", "create", lambda t: [{
+            "work_order_id": t.o_prog.id, "user_id": t.tech_h.id,
+            "date_start": _ago(minutes=3), "date_end": _ago(minutes=1),
+            "description": "matrix: added line",
+        }],
+        observe=_lines("field.work.order.labor", lambda t: [("description", "=", "matrix: added line")]),
+        expect=(1,), names=("user_id", "technician", "own", "dispatcher"),
+    ), allow("H", "D")),
+    ("photo: add a photo", Call(
+        "field.work.order.photo", "create",
+        lambda t: [{"work_order_id": t.o_prog.id, "image": PNG, "kind": "before",
+                    "note": "matrix: added photo"}],
+        observe=_lines("field.work.order.photo", lambda t: [("note", "=", "matrix: added photo")]),
+        expect=(1,),
+    ), allow(*WORKERS)),
+    # --- HTTP: printed reports and downloads ---------------------------------
+    ("GET service report PDF (done)", Http(_report("report_work_order_service")), allow(*READERS)),
+    ("GET work order sheet PDF (done)", Http(_report("report_work_order_sheet")), allow(*READERS)),
+    ("GET /web/image photo", Http(
+        lambda t: f"/web/image/field.work.order.photo/{t.photo.id}/image",
+        _bytes(lambda t: t.photo, "image")), allow(*READERS)),
+    ("GET /web/content photo", Http(
+        lambda t: f"/web/content/field.work.order.photo/{t.photo.id}/image",
+        _bytes(lambda t: t.photo, "image")), allow(*READERS)),
+    ("GET /web/image signature", Http(
+        lambda t: f"/web/image/field.work.order/{t.o_done.id}/signature",
+        _bytes(lambda t: t.o_done, "signature")), allow(*READERS)),
+    ("GET /web/content signature", Http(
+        lambda t: f"/web/content/field.work.order/{t.o_done.id}/signature",
+        _bytes(lambda t: t.o_done, "signature")), allow(*READERS)),
+]
+
+
+class _BlankAssets(BaseHTTPRequestHandler):
+    """Answers every asset wkhtmltopdf asks for with an empty stylesheet."""
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(HttpCase):
+    """Every cell of ``MATRIX`` over the real routes; docs/security.md has the same table."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        # wkhtmltopdf fetches the report's CSS from report.url while the report request holds
+        # the test cursor: the test server itself would wait for it forever. A blank asset
+        # server answers instead (unstyled PDFs: the matrix is about who gets one).
+        assets = ThreadingHTTPServer(("127.0.0.1", 0), _BlankAssets)
+        threading.Thread(target=assets.serve_forever, daemon=True).start()
+        cls.addClassCleanup(assets.server_close)
+        cls.addClassCleanup(assets.shutdown)
+        env["ir.config_parameter"].set_param(
+            "report.url", f"http://127.0.0.1:{assets.server_address[1]}")
+        cls.c1 = env.company
+        cls.c2 = env["res.company"].create({"name": "Matrix Other Company"})
+
+        def user(login, groups, company=cls.c1, **vals):
+            return new_test_user(env, login, groups=groups, password=login, company_id=company.id,
+                                 company_ids=[(6, 0, company.ids)], **vals)
+
+        technician = "base.group_user,field_work_order.group_technician"
+        cls.tech_a = user("fwo_mx_tech_a", technician, name="Alex Lead")
+        cls.tech_h = user("fwo_mx_tech_h", technician, name="Harper Helper")
+        cls.tech_b = user("fwo_mx_tech_b", technician, name="Blair Elsewhere")
+        cls.disp = user("fwo_mx_disp", "base.group_user,field_work_order.group_dispatcher",
+                        name="Dana Dispatcher")
+        cls.accountant = user("fwo_mx_acct", "base.group_user,account.group_account_invoice",
+                              name="Xavi Accountant")
+        cls.disp2 = user("fwo_mx_disp2", "base.group_user,field_work_order.group_dispatcher",
+                         company=cls.c2, name="Drew Otherco")
+        cls.portal = user("fwo_mx_portal", "base.group_portal", name="Pat Portal")
+        cls.users = {
+            "A": cls.tech_a, "H": cls.tech_h, "B": cls.tech_b, "D": cls.disp,
+            "X": cls.accountant, "D2": cls.disp2, "P": cls.portal,
+        }
+
+        Product = env["product.product"]
+        hour = env.ref("uom.product_uom_hour")
+        cls.labor_product = Product.create({
+            "name": "Matrix Technician Hour", "type": "service", "uom_id": hour.id,
+            "uom_po_id": hour.id, "list_price": 100.0, "taxes_id": [(5, 0, 0)],
+        })
+        cls.labor_product2 = Product.create({
+            "name": "Matrix Overtime Hour", "type": "service", "uom_id": hour.id,
+            "uom_po_id": hour.id, "list_price": 150.0, "taxes_id": [(5, 0, 0)],
+        })
+        cls.c1.fwo_labor_product_id = cls.labor_product
+        cls.part = Product.create({
+            "name": "Matrix Filter", "type": "consu", "is_storable": True, "list_price": 10.0,
+            "standard_price": 4.0, "taxes_id": [(5, 0, 0)],
+        })
+        cls.tape = Product.create({"name": "Matrix Tape", "type": "consu", "taxes_id": [(5, 0, 0)]})
+        cls.customer = env["res.partner"].create({"name": "Matrix Customer", "is_company": True})
+        cls.site2 = env["res.partner"].create({
+            "name": "Matrix Customer, Annex", "parent_id": cls.customer.id, "type": "other",
+        })
+        cls.customer2 = env["res.partner"].create({"name": "Matrix Other Customer"})
+        cls.vendor = env["res.partner"].create({"name": "Matrix Subcontractor", "is_company": True})
+        JobType = env["field.work.order.job.type"]
+        cls.job_type = JobType.create({
+            "name": "Matrix Repair", "planned_hours": 2.0,
+            "checklist_template_ids": [
+                (0, 0, {"name": "Isolate the power", "required": True, "sequence": 1}),
+                (0, 0, {"name": "Tidy up", "sequence": 2}),
+            ],
+            "material_ids": [(0, 0, {"product_id": cls.part.id, "product_uom_qty": 2})],
+        })
+        cls.job_type2 = JobType.create({"name": "Matrix Inspection"})
+
+        # Stock: A's van is where the orders' parts come from; the warehouse has plenty.
+        warehouse = env["stock.warehouse"].search([("company_id", "=", cls.c1.id)], limit=1)
+        cls.shelf = env["stock.location"].create({
+            "name": "Matrix Shelf", "location_id": warehouse.lot_stock_id.id,
+        })
+        cls.tech_a.action_fwo_create_van()
+        env["stock.quant"]._update_available_quantity(cls.part, warehouse.lot_stock_id, 100)
+
+        cls.signature_png = cls._png((3, 2), (10, 20, 30))
+        cls.new_signature = cls._png((4, 2), (200, 20, 30))
+
+        # The orders, taken to their states by the dispatcher and the lead technician.
+        Order = env["field.work.order"].with_user(cls.disp)
+
+        def order(**vals):
+            return Order.create({
+                "partner_id": cls.customer.id, "user_id": cls.tech_a.id,
+                "technician_ids": [(4, cls.tech_h.id)], "scheduled_start": "2030-01-15 09:00:00",
+                "job_type_id": cls.job_type.id, "unit_number": "1A",
+                "access_instructions": "Key box by the door", "site_contact_name": "Sam Site",
+                "site_contact_phone": "+1 555 0100", "description": "Noisy unit",
+                "safety_requirements": "Gloves", **vals,
+            })
+
+        def as_a(rec):
+            return rec.with_user(cls.tech_a)
+
+        def closed_labor(rec, tech, hours_ago):
+            end = fields.Datetime.now() - timedelta(hours=hours_ago)
+            return env["field.work.order.labor"].create({
+                "work_order_id": rec.id, "user_id": tech.id,
+                "date_start": end - timedelta(hours=2), "date_end": end,
+            })
+
+        cls.o_draft = order()
+        cls.o_archived = order()
+        cls.o_archived.action_archive()
+        cls.o_cancel = order()
+        cls.o_cancel.action_cancel()
+        cls.o_sched, cls.o_prog, cls.o_hold, cls.o_ready, cls.o_done = (order() for _i in range(5))
+        (cls.o_sched | cls.o_prog | cls.o_hold | cls.o_ready | cls.o_done).action_schedule()
+        # The warehouse loaded the van for the done order: 2 parts, of which 1 will be used.
+        preparation = cls.o_done.with_env(env).picking_ids
+        preparation.move_ids.write({"quantity": 2, "picked": True})
+        preparation.button_validate()
+        for rec in (cls.o_prog, cls.o_hold, cls.o_ready, cls.o_done):
+            as_a(rec).action_start()
+        as_a(cls.o_hold).action_hold()
+        cls.labor_a = cls.o_prog.with_env(env).labor_ids.filtered(lambda line: line.user_id == cls.tech_a)
+        cls.labor_h = closed_labor(cls.o_prog, cls.tech_h, 1)
+        cls.required_line = cls.o_prog.with_env(env).checklist_ids.filtered("required")
+        cls.planned_line = cls.o_prog.with_env(env).material_ids
+        for rec in (cls.o_ready, cls.o_done):
+            as_a(rec).checklist_ids.filtered("required").write({"done": True})
+        done = as_a(cls.o_done)
+        done.material_ids.write({"quantity_used": 1})
+        cls.photo = env["field.work.order.photo"].with_user(cls.tech_a).create({
+            "work_order_id": cls.o_done.id, "image": PNG, "kind": "after",
+        })
+        done.write({"signature": cls.signature_png, "signed_by": "Casey Client"})
+        closed_labor(cls.o_done, cls.tech_h, 1)
+        done.action_complete()
+        cls.orders = env["field.work.order"].with_context(active_test=False).search(
+            [("partner_id", "=", cls.customer.id)])
+        env.flush_all()
+
+        for name, value in vars(cls).copy().items():  # read as the test, not as their creator
+            if name.startswith(("o_", "labor_", "required_", "planned_", "photo")):
+                setattr(cls, name, value.with_env(env))
+
+    @staticmethod
+    def _png(size, color):
+        buffer = io.BytesIO()
+        Image.new("RGB", size, color).save(buffer, format="PNG")
+        return base64.b64encode(buffer.getvalue()).decode()
+
+    # --- calling -------------------------------------------------------------
+    def _credentials(self, role):
+        if role == "none":
+            return 0, ""
+        user = self.users[role]
+        return user.id, user.login
+
+    def _xmlrpc(self, role, spec, args, kwargs):
+        uid, password = self._credentials(role)
+        try:
+            return True, self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname, uid, password, spec.model, spec.method, args, kwargs or {})
+        except xmlrpc.client.Fault as fault:
+            if spec.returns_none and "cannot marshal None" in fault.faultString:
+                return True, None
+            kind = FAULT_KINDS.get(fault.faultCode, "crash")
+            return False, (kind, fault.faultString)
+
+    def _jsonrpc(self, role, spec, args, kwargs):
+        uid, password = self._credentials(role)
+        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+            "service": "object", "method": "execute_kw",
+            "args": [self.env.cr.dbname, uid, password, spec.model, spec.method, args,
+                     kwargs or {}],
+        }}
+        response = self.url_open("/jsonrpc", data=json.dumps(payload),
+                                 headers={"Content-Type": "application/json"})
+        answer = response.json()
+        if "error" not in answer:
+            return True, answer.get("result")  # Odoo leaves "result" out for None
+        data = answer["error"].get("data", {})
+        kind = data.get("name", "").rsplit(".", 1)[-1]
+        kind = "UserError" if kind in USER_ERRORS else kind if kind in ACCESS else "crash"
+        return False, (kind, data.get("message") or answer["error"].get("message", ""))
+
+    def _get_as(self, role, url):
+        if role == "none":
+            self.authenticate(None, None)
+        else:
+            self.authenticate(self.users[role].login, self.users[role].login)
+        return self.url_open(url, timeout=60)
+
+    # --- judging -------------------------------------------------------------
+    def _names(self, spec):
+        """What a named denial may mention: the given words, and the labels of fields."""
+        model = self.env[spec.model]
+        words = []
+        for name in spec.names:
+            words.append(name)
+            if name in model._fields:
+                words.append(model._fields[name].string)
+        return [word.lower() for word in words]
+
+    def _judge_call(self, spec, role, allowed, outcome, before, after):
+        ok, payload = outcome
+        if allowed:
+            if not ok:
+                return f"refused: {payload[0]}: {payload[1][:300]}"
+            expect = spec.expect(self, role) if callable(spec.expect) else spec.expect
+            if spec.observe and expect is not None and after != expect:
+                return f"returned {str(payload)[:120]} but the effect is {after!r}, not {expect!r}"
+            if spec.check and not spec.check(self, role, payload):
+                return f"answer not as expected: {str(payload)[:300]}"
+            return None
+        if ok:
+            return f"allowed (answer {str(payload)[:120]}), effect {before!r} -> {after!r}"
+        kind, message = payload
+        if kind not in spec.refusals:
+            return f"refused with {kind}, not {'/'.join(spec.refusals)}: {message[:300]}"
+        if role in spec.named and spec.names:
+            words = self._names(spec)
+            if not any(word in message.lower() for word in words):
+                return f"the {kind} names none of {words}: {message[:300]}"
+        if after != before:
+            return f"refused but changed {before!r} -> {after!r}"
+        return None
+
+    def _judge_http(self, spec, role, allowed, response):
+        if spec.content is None:
+            good = (response.status_code == 200 and response.content.startswith(b"%PDF")
+                    and response.headers.get("Content-Type", "").startswith("application/pdf"))
+            what = "a PDF"
+        else:
+            good = (response.status_code == 200 and response.content == spec.content(self)
+                    and response.headers.get("Content-Type", "").startswith("image/"))
+            what = "the image"
+        if good == allowed:
+            return None
+        got = f"{response.status_code} {response.headers.get('Content-Type')} {response.content[:60]!r}"
+        return f"{'did not get' if allowed else 'got'} {what}: {got}"
+
+    def _run_cell(self, spec, role, allowed, proto):
+        self.cell_started = fields.Datetime.now()
+        with self.env.cr.savepoint() as savepoint:
+            before = spec.observe(self) if spec.observe else None
+            if proto == "http":
+                problem = self._judge_http(spec, role, allowed, self._get_as(role, spec.url(self)))
+            else:
+                call = self._xmlrpc if proto == "xmlrpc" else self._jsonrpc
+                outcome = call(role, spec, _get(spec.args, self), _get(spec.kwargs, self))
+                self.env.invalidate_all()
+                after = spec.observe(self) if spec.observe else None
+                problem = self._judge_call(spec, role, allowed, outcome, before, after)
+            savepoint.rollback()
+        self.env.invalidate_all()
+        if spec.observe and spec.observe(self) != before:
+            problem = f"{problem or ''} (not isolated: still {spec.observe(self)!r} after rollback)"
+        return problem
+
+    # --- the tests -----------------------------------------------------------
+    def test_access_matrix(self):
+        failures, cells = [], 0
+        for label, spec, expected in MATRIX:
+            for role, allowed in expected.items():
+                for proto in spec.protocols:
+                    cells += 1
+                    with self.subTest(op=label, role=role, proto=proto):
+                        problem = self._run_cell(spec, role, allowed, proto)
+                        problem = problem and " ".join(problem.split())
+                        if problem:
+                            failures.append(f"{label} | {role} | {proto} | "
+                                            f"{'allowed' if allowed else 'denied'} expected: {problem}")
+                            self.fail(problem)
+        _logger.info("access matrix: %s rows, %s cells, %s passed, %s failed%s", len(MATRIX), cells,
+                     cells - len(failures), len(failures),
+                     "".join(f"\n  {failure}" for failure in failures))
+
+    def test_every_action_is_in_the_matrix(self):
+        model_class = type(self.env["field.work.order"])
+        actions = {
+            name for name in dir(model_class)
+            if name.startswith("action_") and callable(getattr(model_class, name))
+        }
+        in_matrix = {
+            spec.method for _label, spec, _expected in MATRIX
+            if isinstance(spec, Call) and spec.model == "field.work.order"
+        }
+        self.assertFalse(sorted(actions - in_matrix), "actions of field.work.order missing from MATRIX")
+        self.assertTrue({"action_start", "action_archive"} <= actions)  # the scan sees both kinds
