@@ -62,3 +62,30 @@ class TestWorkOrderPhoneTour(HttpCase):
         self.assertEqual(order.checklist_ids.done_by, tech)
         self.assertEqual(order.labor_ids.user_id, tech)
         self.assertEqual(len(order.labor_ids), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestDispatcherBoardTour(HttpCase):
+    def test_dispatcher_lands_on_done_orders_to_verify(self):
+        new_test_user(
+            self.env, "board_dispatcher", groups="base.group_user,field_work_order.group_dispatcher",
+            name="Board Dispatcher",
+        )
+        tech = new_test_user(
+            self.env, "board_tech", groups="base.group_user,field_work_order.group_technician",
+            name="Board Technician",
+        )
+        customer = self.env["res.partner"].create({"name": "Board Customer"})
+        # A known reference for the tour to look for (references are the application's:
+        # test shortcut through the models' own trusted path).
+        order = self.env["field.work.order"]._fwo_as_trusted().create({
+            "name": "FWO-TOUR-DONE", "partner_id": customer.id, "user_id": tech.id,
+            "scheduled_start": "2030-03-01 08:00:00",
+        }).with_env(self.env)
+        order.action_schedule()
+        order.with_user(tech).action_start()
+        order.with_user(tech).action_complete()
+        self.assertEqual(order.state, "done")
+
+        self.start_tour("/odoo", "field_work_order_board_tour", login="board_dispatcher")
+        self.assertEqual(order.state, "verified")
