@@ -13,6 +13,7 @@
         "security/field_work_order_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/product_data.xml",
         "wizard/field_work_order_rework_views.xml",
         "views/field_work_order_views.xml",
         "views/field_work_order_job_type_views.xml",

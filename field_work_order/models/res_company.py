@@ -1,8 +1,14 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    @api.model
+    def _default_fwo_labor_product_id(self):
+        """The labor product the app installs, while it is active and shared by all companies."""
+        product = self.env.ref("field_work_order.product_product_labor", raise_if_not_found=False)
+        return product if product and product.active and not product.company_id else False
 
     fwo_signature_required = fields.Boolean(
         string="Signature Required to Complete",
@@ -29,6 +35,7 @@ class ResCompany(models.Model):
     )
     fwo_labor_product_id = fields.Many2one(
         "product.product", string="Default Labor Product",
+        default=lambda self: self._default_fwo_labor_product_id(),
         domain="[('type', '=', 'service')]",
         help="Service product (priced per hour) used for technicians' time on new work orders.",
     )

@@ -11,3 +11,4 @@ from . import test_work_order_invoice
 from . import test_work_order_report
 from . import test_work_order_invoice_queries
 from . import test_work_order_analysis
+from . import test_out_of_the_box

@@ -468,6 +468,7 @@ class TestWorkOrderInvoiceConcurrency(InvoiceCommon, TransactionCase):
         registry = self.registry
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            labor_product_before = env.company.fwo_labor_product_id.id  # the addon's default
             self.setup_invoicing(env, suffix=" (concurrency)")
             accountants = [
                 new_test_user(
@@ -491,6 +492,7 @@ class TestWorkOrderInvoiceConcurrency(InvoiceCommon, TransactionCase):
                 "job_type": (self.tm_job_type | self.flat_job_type | self.flat_incl_job_type).ids,
                 "partner": (self.client_billing | self.client | self.other_client).ids,
                 "user": [*accountants, tech.id],
+                "labor_product_before": labor_product_before,
             }
         self.addCleanup(self._cleanup, order_id, data)
 
@@ -537,7 +539,7 @@ class TestWorkOrderInvoiceConcurrency(InvoiceCommon, TransactionCase):
             users.unlink()
             partners.unlink()
             env["field.work.order.job.type"].browse(data["job_type"]).unlink()
-            env.company.fwo_labor_product_id = False
+            env.company.fwo_labor_product_id = data["labor_product_before"]
             env["product.product"].browse(data["product"]).product_tmpl_id.unlink()
             env["res.partner"].browse(data["partner"]).unlink()
             env["account.fiscal.position"].browse(data["fpos"]).unlink()
