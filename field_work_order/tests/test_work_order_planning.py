@@ -13,15 +13,16 @@ class TestWorkOrderDoubleBooking(WorkOrderCommon):
         return self.create_order(scheduled_start=start, scheduled_end=end, job_type_id=False, **vals)
 
     def test_overlapping_slots_warn_both_orders(self):
+        # Times in the reader's time zone and language (these users: UTC, English).
         first = self.book("2030-01-15 09:00:00", "2030-01-15 11:00:00")
         second = self.book("2030-01-15 10:00:00", "2030-01-15 12:00:00")
         self.assertEqual(
             first.overlap_warning,
-            f"Terry Tech also booked on {second.name} (2030-01-15 10:00:00 - 2030-01-15 12:00:00)",
+            f"Terry Tech also booked on {second.name} (01/15/2030 10:00:00 - 01/15/2030 12:00:00)",
         )
         self.assertEqual(
             second.overlap_warning,
-            f"Terry Tech also booked on {first.name} (2030-01-15 09:00:00 - 2030-01-15 11:00:00)",
+            f"Terry Tech also booked on {first.name} (01/15/2030 09:00:00 - 01/15/2030 11:00:00)",
         )
         # Readable by the technician too, over the same field.
         self.assertEqual(
@@ -35,11 +36,11 @@ class TestWorkOrderDoubleBooking(WorkOrderCommon):
         second = self.book("2030-01-15 10:30:00", "2030-01-15 11:30:00", user_id=self.tech2.id)
         self.assertEqual(
             second.overlap_warning,
-            f"Tess Tech also booked on {first.name} (2030-01-15 09:00:00 - 2030-01-15 11:00:00)",
+            f"Tess Tech also booked on {first.name} (01/15/2030 09:00:00 - 01/15/2030 11:00:00)",
         )
         self.assertEqual(
             first.overlap_warning,
-            f"Tess Tech also booked on {second.name} (2030-01-15 10:30:00 - 2030-01-15 11:30:00)",
+            f"Tess Tech also booked on {second.name} (01/15/2030 10:30:00 - 01/15/2030 11:30:00)",
         )
 
     def test_no_warning_for_touching_slots_or_other_technicians(self):
@@ -73,7 +74,7 @@ class TestWorkOrderDoubleBooking(WorkOrderCommon):
         self.assertEqual(
             str(note.body),
             f"<p>Double booking: Terry Tech also booked on {first.name} "
-            "(2030-01-15 09:00:00 - 2030-01-15 11:00:00)</p>",
+            "(01/15/2030 09:00:00 - 01/15/2030 11:00:00)</p>",
         )
         self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
         self.assertEqual(second.state, "scheduled")
