@@ -342,6 +342,14 @@ class FieldWorkOrder(models.Model):
                 order.technician_ids = [(4, order.user_id.id)]
         return res
 
+    def action_archive(self):
+        super().action_archive()
+        return True  # XML-RPC cannot marshal Odoo's None, and would fault after the commit
+
+    def action_unarchive(self):
+        super().action_unarchive()
+        return True
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         self._check_dispatcher(_("delete"))

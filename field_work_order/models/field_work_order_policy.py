@@ -23,9 +23,20 @@ class TrustedValue(str):
     caller can send a context key with any name and value, but never an
     instance of this class. A JSON round trip turns it into a plain string,
     which is refused.
+
+    Equal only to itself: otherwise a caller's context holding the same text
+    under the same key would make Odoo keep the caller's environment (it
+    reuses an environment whose context compares equal) and the value with it.
     """
 
     __slots__ = ()
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
 
 
 #: Marks the models' own writes of protected fields (``_fwo_trusted``).

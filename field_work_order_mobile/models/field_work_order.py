@@ -655,7 +655,7 @@ class FieldWorkOrder(models.Model):
         if not isinstance(payload, dict):
             raise UserError(self.env._("payload must be a dict."))
         at = self._sync_parse_datetime(op.get("at"))
-        order = order.with_context(self.env.context)._with_device_time(at, "at")
+        order = order.with_env(self.env)._with_device_time(at, "at")
         if op_type in STATE_OPS:
             getattr(order, STATE_OPS[op_type])()
         else:
