@@ -124,7 +124,8 @@ class FieldWorkOrder(models.Model):
     )
     calendar_title = fields.Char(
         compute="_compute_calendar_title",
-        help="Technical: what a calendar entry shows after the time (reference and customer).",
+        help="Technical: what a calendar entry shows after the time: the customer, then the "
+        "reference (a narrow entry cuts the end).",
     )
     service_history = fields.Html(
         compute="_compute_service_history", sanitize=False,
@@ -205,7 +206,7 @@ class FieldWorkOrder(models.Model):
     @api.depends("name", "partner_id")
     def _compute_calendar_title(self):
         for order in self:
-            order.calendar_title = " - ".join(filter(None, [order.name, order.partner_id.name]))
+            order.calendar_title = " - ".join(filter(None, [order.partner_id.name, order.name]))
 
     @api.model
     def _read_group_fill_results(self, domain, groupby, annoted_aggregates, read_group_result,

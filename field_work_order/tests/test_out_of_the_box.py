@@ -173,6 +173,6 @@ class TestDispatcherBoard(TransactionCase):
         order = self.env["field.work.order"].with_user(self.dispatcher).create({
             "partner_id": self.customer.id,
         })
-        self.assertEqual(order.calendar_title, f"{order.name} - Board Unit Customer")
+        self.assertEqual(order.calendar_title, f"Board Unit Customer - {order.name}")
         arch = self.env["field.work.order"].get_view(view_type="calendar")["arch"]
         self.assertIn('create_name_field="calendar_title"', arch)
