@@ -98,16 +98,12 @@ class Call:
     ``names``: a denial of a role in ``named`` must name one of them (a field's
     technical name also matches its label), case-insensitive.
     ``refusals``: the error kinds that count as a denial.
-    ``returns_none``: the method answers None (Odoo's own archive methods): over XML-RPC
-    the call is done and committed, then the answer faults ("cannot marshal None"); such a
-    fault counts as the answer None.
     """
 
     protocols = RPC
 
     def __init__(self, model, method, args=(), kwargs=None, *, observe=None, expect=None,
-                 check=None, names=(), named=WORKERS, refusals=ACCESS, returns_none=False):
-        self.returns_none = returns_none
+                 check=None, names=(), named=WORKERS, refusals=ACCESS):
         self.model, self.method = model, method
         self.args, self.kwargs = args, kwargs
         self.observe, self.expect, self.check = observe, expect, check
@@ -154,15 +150,9 @@ def write(record, vals, fnames=None, *, expect=None, names=None, context=None,
 
 
 def action(record, method, *, observe=None, expect=None, check=None, names=("dispatcher",),
-           args=(), context=None, refusals=ACCESS, returns_none=False):
-    """A button of the order ``record(t)``; allowed ones answer True or an action.
-
-    ``returns_none``: Odoo's own ``action_archive``/``action_unarchive`` answer None, which
-    XML-RPC cannot carry: the call is done, then its answer faults (see ``Call``).
-    """
+           args=(), context=None, refusals=ACCESS):
+    """A button of the order ``record(t)``; allowed ones answer True or an action."""
     def answered(t, role, result):
-        if returns_none and result is None:
-            return True
         if result is not True and not (isinstance(result, dict) and result.get("type")):
             return False
         return check(t, role, result) if check else True
@@ -170,7 +160,6 @@ def action(record, method, *, observe=None, expect=None, check=None, names=("dis
     return Call(
         "field.work.order", method, lambda t: [[record(t).id], *_get(args, t)], kwargs,
         observe=observe, expect=expect, check=answered, names=names, refusals=refusals,
-        returns_none=returns_none,
     )
 
 
@@ -424,12 +413,12 @@ MATRIX = [
     ("action_archive (draft)", action(
         lambda t: t.o_draft, "action_archive", observe=observe_fields(
             lambda t: t.o_draft.with_context(active_test=False), ["active"]),
-        expect=(False,), names=("dispatcher", "active", "archive"), returns_none=True,
+        expect=(False,), names=("dispatcher", "active", "archive"),
     ), allow("D")),
     ("action_unarchive (archived draft)", action(
         lambda t: t.o_archived, "action_unarchive", observe=observe_fields(
             lambda t: t.o_archived.with_context(active_test=False), ["active"]),
-        expect=(True,), names=("dispatcher", "active", "archive"), returns_none=True,
+        expect=(True,), names=("dispatcher", "active", "archive"),
     ), allow("D")),
     # --- stock, follow-ups, history --------------------------------------
     ("action_return_unused (done, 1 of 2 parts left in the van)", action(
@@ -770,8 +759,6 @@ class TestAccessMatrix(HttpCase):
             return True, self.xmlrpc_object.execute_kw(
                 self.env.cr.dbname, uid, password, spec.model, spec.method, args, kwargs or {})
         except xmlrpc.client.Fault as fault:
-            if spec.returns_none and "cannot marshal None" in fault.faultString:
-                return True, None
             kind = FAULT_KINDS.get(fault.faultCode, "crash")
             return False, (kind, fault.faultString)
 
