@@ -2,7 +2,7 @@
     "name": "Field Work Orders: Technician App and Sync",
     "version": "18.0.1.0.0",
     "category": "Services/Field Service",
-    "summary": "Offline-safe, exactly-once sync API for technicians' phones and integrators",
+    "summary": "Offline-first technician app and the exactly-once sync API behind it",
     "author": "Field Work Order contributors",
     "website": "https://github.com/field-work-order/field-work-order",
     "license": "LGPL-3",
@@ -12,6 +12,41 @@
     "data": [
         "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",
+        "views/field_service_app_templates.xml",
+        "views/field_service_app_menus.xml",
     ],
+    "assets": {
+        # The technician app, a standalone page at /field-service (like Point of Sale's /pos/ui).
+        "field_work_order_mobile.assets_app": [
+            ("include", "web._assets_helpers"),
+            ("include", "web._assets_backend_helpers"),
+            ("include", "web._assets_primary_variables"),
+            "web/static/src/scss/pre_variables.scss",
+            "web/static/lib/bootstrap/scss/_functions.scss",
+            "web/static/lib/bootstrap/scss/_variables.scss",
+            "web/static/lib/bootstrap/scss/_variables-dark.scss",
+            "web/static/lib/bootstrap/scss/_maps.scss",
+            ("include", "web._assets_bootstrap"),
+            ("include", "web._assets_bootstrap_backend"),
+            "web/static/src/libs/fontawesome/css/font-awesome.css",
+            "web/static/src/scss/fontawesome_overridden.scss",
+            "web/static/lib/odoo_ui_icons/*",
+            ("include", "web._assets_core"),
+            "field_work_order_mobile/static/src/app/**/*",
+        ],
+        # Loaded on the app page in test mode: the tour runner and the app's tours.
+        "field_work_order_mobile.assets_app_tests": [
+            "web/static/lib/hoot-dom/**/*",
+            "web_tour/static/src/tour_pointer/**/*",
+            "web_tour/static/src/tour_service/**/*",
+            "field_work_order_mobile/static/tests/tours/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "field_work_order_mobile/static/src/app/**/*.js",
+            "field_work_order_mobile/static/src/app/**/*.xml",
+            ("remove", "field_work_order_mobile/static/src/app/main.js"),
+            "field_work_order_mobile/static/tests/**/*.test.js",
+        ],
+    },
     "installable": True,
 }

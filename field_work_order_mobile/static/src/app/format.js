@@ -1,0 +1,45 @@
+import { _t } from "@web/core/l10n/translation";
+import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
+
+export const STATE_LABELS = {
+    draft: _t("Draft"),
+    scheduled: _t("Scheduled"),
+    in_progress: _t("In Progress"),
+    on_hold: _t("On Hold"),
+    done: _t("Done"),
+    verified: _t("Verified"),
+    cancelled: _t("Cancelled"),
+};
+
+export const PRIORITY_LABELS = {
+    0: _t("Normal"),
+    1: _t("High"),
+    2: _t("Urgent"),
+    3: _t("Emergency"),
+};
+
+export const PHOTO_KINDS = {
+    before: _t("Before"),
+    after: _t("After"),
+    other: _t("Other"),
+};
+
+/** A server UTC datetime in the phone's time zone, or "". */
+export function formatWhen(value) {
+    return value ? formatDateTime(deserializeDateTime(value)) : "";
+}
+
+/** "Tue 3 Dec, 09:00 – 11:00": a job's slot. */
+export function formatSlot(start, end) {
+    if (!start) {
+        return _t("Not scheduled");
+    }
+    const from = deserializeDateTime(start);
+    const day = from.toFormat("ccc d LLL");
+    const time = (d) => d.toLocaleString(luxon.DateTime.TIME_SIMPLE);
+    if (!end) {
+        return `${day}, ${time(from)}`;
+    }
+    const to = deserializeDateTime(end);
+    return to.hasSame(from, "day") ? `${day}, ${time(from)} – ${time(to)}` : `${day}, ${time(from)} – ${formatDateTime(to)}`;
+}

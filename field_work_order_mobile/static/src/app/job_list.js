@@ -1,0 +1,34 @@
+import { Component, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { addressLine, groupJobs } from "./job_view";
+import { formatSlot, PRIORITY_LABELS, STATE_LABELS } from "./format";
+
+/** My Jobs: today, upcoming and recently done, with search. */
+export class JobList extends Component {
+    static template = "field_work_order_mobile.JobList";
+    static props = { store: Object, onOpen: Function };
+
+    setup() {
+        this.search = useState({ query: "" });
+        this.storeState = useState(this.props.store.state); // redraw when the store changes
+        this.stateLabels = STATE_LABELS;
+        this.priorityLabels = PRIORITY_LABELS;
+        this.addressLine = addressLine;
+        this.formatSlot = formatSlot;
+    }
+
+    get sections() {
+        void this.storeState.revision;
+        const groups = groupJobs(this.props.store.jobViews, new Date(), this.search.query);
+        return [
+            { key: "today", title: _t("Today"), jobs: groups.today, empty: _t("Nothing planned today.") },
+            { key: "upcoming", title: _t("Upcoming"), jobs: groups.upcoming, empty: _t("No upcoming jobs.") },
+            { key: "done", title: _t("Recently done"), jobs: groups.done, empty: _t("No job done in the last two weeks.") },
+        ];
+    }
+
+    failedCount(job) {
+        void this.storeState.revision;
+        return this.props.store.failedFor(job.id).length;
+    }
+}

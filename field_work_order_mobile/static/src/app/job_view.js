@@ -1,0 +1,217 @@
+/**
+ * What the technician sees of a job: the order as the server last sent it,
+ * plus the operations still waiting in the queue, so that an action shows as
+ * done the moment it is safely stored on the phone. Pure functions: the
+ * server's copy is never modified, a later pull simply replaces it.
+ */
+
+const OPEN_STATES = ["draft", "scheduled", "in_progress", "on_hold"];
+const DONE_STATES = ["done", "verified"];
+
+/** Next step of a job in this state: the one big button. */
+export const NEXT_STEP = {
+    scheduled: "start",
+    in_progress: "complete",
+    on_hold: "resume",
+};
+
+function closeLabor(labor, userId, at) {
+    return labor.map((l) => (l.user_id === userId && !l.date_end ? { ...l, date_end: at } : l));
+}
+
+function openLabor(labor, userId, userName, at, seq) {
+    return [
+        ...labor,
+        { id: `queued-${seq}`, user_id: userId, user_name: userName, date_start: at, date_end: false, queued: true },
+    ];
+}
+
+/** The job with the pending operations `ops` (in queue order) applied, as the server would. */
+export function applyPending(job, ops, user) {
+    let view = { ...job, queued: 0 };
+    for (const op of ops) {
+        if (op.status !== "pending" || op.order_id !== job.id) {
+            continue;
+        }
+        view = applyOne(view, op, user);
+        view.queued++;
+    }
+    return view;
+}
+
+function applyOne(job, op, user) {
+    const p = op.payload;
+    switch (op.type) {
+        case "start":
+            return {
+                ...job,
+                state: "in_progress",
+                date_started: job.date_started || op.at,
+                labor: openLabor(job.labor, user.id, user.name, op.at, op.seq),
+            };
+        case "resume":
+            return { ...job, state: "in_progress", labor: openLabor(job.labor, user.id, user.name, op.at, op.seq) };
+        case "hold":
+            return { ...job, state: "on_hold", labor: closeLabor(job.labor, user.id, op.at) };
+        case "complete":
+            return { ...job, state: "done", date_completed: op.at, labor: closeLabor(job.labor, user.id, op.at) };
+        case "note":
+            return {
+                ...job,
+                notes: [...job.notes, { id: `queued-${op.seq}`, author: user.name, date: op.at, body: p.body, queued: true }],
+            };
+        case "checklist":
+            return {
+                ...job,
+                checklist: job.checklist.map((line) =>
+                    line.id === p.line_id
+                        ? { ...line, done: p.done, done_by: p.done ? user.name : false, done_on: p.done ? op.at : false }
+                        : line
+                ),
+            };
+        case "material":
+            return { ...job, materials: addMaterial(job.materials, p, op) };
+        case "photo":
+            return {
+                ...job,
+                photos: [
+                    ...job.photos,
+                    { id: `queued-${op.seq}`, kind: p.kind, taken_on: op.at, note: p.note || false, url: `data:image/jpeg;base64,${p.image}`, queued: true },
+                ],
+            };
+        case "signature":
+            return { ...job, signed_by: p.signed_by, signed_on: op.at, signature_queued: true };
+        case "set":
+            return { ...job, ...p.fields };
+        default:
+            return job;
+    }
+}
+
+function addMaterial(materials, payload, op) {
+    // The server's rule: the line of that product and lot, else (with a lot) an unused line without one.
+    const lot = payload.lot_name || false;
+    const sameProduct = (m) => m.product_id === payload.product_id;
+    let index = materials.findIndex((m) => sameProduct(m) && m.lot === lot);
+    if (index < 0 && lot) {
+        index = materials.findIndex((m) => sameProduct(m) && !m.lot && !m.quantity_used);
+    }
+    if (index >= 0) {
+        const line = materials[index];
+        const updated = { ...line, quantity_used: line.quantity_used + payload.quantity, lot: line.lot || lot };
+        return materials.map((m, i) => (i === index ? updated : m));
+    }
+    return [
+        ...materials,
+        {
+            id: `queued-${op.seq}`,
+            product_id: payload.product_id,
+            product_name: op.display?.product_name || "",
+            product_uom_qty: 0,
+            quantity_used: payload.quantity,
+            uom: op.display?.uom || "",
+            lot,
+            queued: true,
+        },
+    ];
+}
+
+/** Start of the local day of `now`, and of the next one. */
+function dayBounds(now) {
+    const start = new Date(now);
+    start.setHours(0, 0, 0, 0);
+    const end = new Date(start);
+    end.setDate(end.getDate() + 1);
+    return [start, end];
+}
+
+export function parseUtc(value) {
+    return value ? new Date(value.replace(" ", "T") + "Z") : null;
+}
+
+/**
+ * My Jobs' three lists: today (what is under way, and what is planned
+ * today or overdue), upcoming, and recently done (last 14 days). Cancelled
+ * jobs only show while something of theirs is still queued.
+ */
+export function groupJobs(jobs, now = new Date(), query = "") {
+    const todayEnd = dayBounds(now)[1];
+    const recent = new Date(now.getTime() - 14 * 24 * 3600 * 1000);
+    const needle = query.trim().toLowerCase();
+    const groups = { today: [], upcoming: [], done: [] };
+    for (const job of jobs) {
+        if (needle && !searchText(job).includes(needle)) {
+            continue;
+        }
+        const start = parseUtc(job.scheduled_start);
+        if (["in_progress", "on_hold"].includes(job.state)) {
+            groups.today.push(job);
+        } else if (OPEN_STATES.includes(job.state)) {
+            if (start && start >= todayEnd) {
+                groups.upcoming.push(job);
+            } else if (start) {
+                groups.today.push(job);
+            } else {
+                groups.upcoming.push(job);
+            }
+        } else if (DONE_STATES.includes(job.state)) {
+            const completed = parseUtc(job.date_completed) || start;
+            if (!completed || completed >= recent) {
+                groups.done.push(job);
+            }
+        } else if (job.queued) {
+            groups.today.push(job);
+        }
+    }
+    const byStart = (a, b) => (a.scheduled_start || "9").localeCompare(b.scheduled_start || "9") || a.id - b.id;
+    groups.today.sort((a, b) => Number(b.priority) - Number(a.priority) || byStart(a, b));
+    groups.upcoming.sort(byStart);
+    groups.done.sort((a, b) => (b.date_completed || "").localeCompare(a.date_completed || ""));
+    return groups;
+}
+
+export function searchText(job) {
+    const a = job.service_address || {};
+    return [job.name, job.partner?.name, a.name, a.street, a.street2, a.city, a.zip, job.unit_number, job.description, job.job_type]
+        .filter(Boolean)
+        .join(" ")
+        .toLowerCase();
+}
+
+/** One line of address for the list and the maps link. */
+export function addressLine(job) {
+    const a = job.service_address || {};
+    return [a.street, a.street2, [a.zip, a.city].filter(Boolean).join(" "), a.country].filter(Boolean).join(", ");
+}
+
+export function mapsUrl(job) {
+    return `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(addressLine(job))}`;
+}
+
+/** Seconds the technician has been on this job so far (closed labor plus the open one). */
+export function secondsOnSite(job, userId, now = new Date()) {
+    let total = 0;
+    for (const line of job.labor || []) {
+        if (line.user_id !== userId) {
+            continue;
+        }
+        const start = parseUtc(line.date_start);
+        const end = line.date_end ? parseUtc(line.date_end) : now;
+        if (start && end > start) {
+            total += (end - start) / 1000;
+        }
+    }
+    return Math.floor(total);
+}
+
+export function formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
+
+/** Required checklist items not ticked: they block Complete on the device. */
+export function openRequiredItems(job) {
+    return (job.checklist || []).filter((line) => line.required && !line.done);
+}

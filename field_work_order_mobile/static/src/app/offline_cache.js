@@ -1,0 +1,47 @@
+import { rpc } from "@web/core/network/rpc";
+
+/** Must match CACHE in static/sw/service_worker.js. */
+export const CACHE_NAME = "fwo-app-v1";
+export const APP_URL = "/field-service";
+/** Loaded on demand by Odoo's signature and barcode components: needed offline too. */
+const LAZY_FILES = [
+    "/web/static/lib/signature_pad/signature_pad.umd.js",
+    "/web/static/lib/zxing-library/zxing-library.js",
+    "/field_work_order_mobile/static/img/app_icon.png",
+];
+const CACHED_PREFIXES = ["/web/assets/", "/web/static/", "/web/webclient/translations/", "/field_work_order_mobile/static/"];
+
+/**
+ * Registers the service worker and stores the app shell and every static
+ * file this page loaded, so that opening or reloading the app works with no
+ * connection. Runs after the app is shown; failures only cost offline start.
+ */
+export async function prepareOffline() {
+    if (!("serviceWorker" in navigator) || !globalThis.caches) {
+        return false;
+    }
+    await navigator.serviceWorker.register(`${APP_URL}/service-worker.js`, { scope: APP_URL });
+    const cache = await caches.open(CACHE_NAME);
+    const loaded = performance
+        .getEntriesByType("resource")
+        .map((entry) => new URL(entry.name))
+        .filter((url) => url.origin === location.origin && CACHED_PREFIXES.some((p) => url.pathname.startsWith(p)))
+        .map((url) => url.pathname + url.search);
+    const urls = [...new Set([...loaded, ...LAZY_FILES])];
+    const missing = [];
+    for (const url of urls) {
+        if (!(await cache.match(url))) {
+            missing.push(url);
+        }
+    }
+    await Promise.all([
+        cache.add(APP_URL),
+        ...missing.map((url) => cache.add(url).catch(() => {})),
+    ]);
+    // The signature pad asks the server for its fonts: the worker keeps that answer.
+    await navigator.serviceWorker.ready;
+    if (navigator.serviceWorker.controller && !(await cache.match("/web/sign/get_fonts/?fwo-post"))) {
+        await rpc("/web/sign/get_fonts/", {}, { silent: true }).catch(() => {});
+    }
+    return true;
+}

@@ -1,0 +1,247 @@
+import { reactive } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { ConnectionLostError, rpc, RPCError } from "@web/core/network/rpc";
+import { AppDatabase, databaseName } from "./db";
+import { applyPending } from "./job_view";
+import { LoginNeededError, OfflineError, OperationQueue, wireTime } from "./operation_queue";
+
+/** Pull page size, and how long reference data (catalog, van stock) stays fresh. */
+export const PULL_LIMIT = 200;
+export const REFERENCE_MAX_AGE = 60 * 60 * 1000;
+/** While the app is open and visible, sync this often even if nothing happens. */
+export const SYNC_INTERVAL = 60 * 1000;
+
+/** JSON-RPC to field.work.order, with the failures the app handles told apart. */
+export async function callServer(method, kwargs) {
+    try {
+        return await rpc(
+            `/web/dataset/call_kw/field.work.order/${method}`,
+            { model: "field.work.order", method, args: [], kwargs },
+            { silent: true }
+        );
+    } catch (error) {
+        if (error instanceof ConnectionLostError) {
+            throw new OfflineError(error.message);
+        }
+        if (error instanceof RPCError && error.data?.name === "odoo.http.SessionExpiredException") {
+            throw new LoginNeededError(error.message);
+        }
+        throw error;
+    }
+}
+
+/**
+ * The technician's data on the phone and the one path it takes to and from
+ * the server: jobs and reference data from `sync_pull`/`sync_reference`
+ * (kept in IndexedDB), the technician's actions through the operation queue
+ * and `sync_push`. Screens read `state` and call `act`; nothing else talks
+ * to the server.
+ */
+export class SyncStore {
+    constructor({ dbName, user, call = callServer, indexedDB = globalThis.indexedDB, timers = {} }) {
+        this.user = user;
+        this.call = call;
+        this.db = new AppDatabase(databaseName(dbName, user.id), indexedDB);
+        this.queue = new OperationQueue(this.db, { push: (operations) => call("sync_push", { operations }) }, timers);
+        this.jobs = new Map();
+        this.state = reactive({
+            ready: false,
+            online: true,
+            syncing: false,
+            loginNeeded: false,
+            lastSync: false,
+            error: "",
+            pending: 0,
+            failed: 0,
+            revision: 0, // bumped on every change screens must redraw for
+            reference: { products: [], van: false, stock: [], lots: [], job_types: [], checklist_templates: [], settings: {} },
+        });
+        this.queue.addEventListener("change", () => this._refresh());
+    }
+
+    async load() {
+        await this.db.open();
+        const [jobs, reference, lastSync] = await Promise.all([
+            this.db.getAll("jobs"),
+            this.db.getMeta("reference", null),
+            this.db.getMeta("lastSync", false),
+        ]);
+        this.jobs = new Map(jobs.map((job) => [job.id, job]));
+        if (reference) {
+            this.state.reference = reference;
+        }
+        this.state.lastSync = lastSync;
+        await this.queue.load();
+        this.state.ready = true;
+        this._refresh();
+    }
+
+    _refresh() {
+        this.state.pending = this.queue.pending.length;
+        this.state.failed = this.queue.failed.length;
+        this.state.revision++;
+    }
+
+    /** Every job as the technician should see it now (server copy + queued actions). */
+    get jobViews() {
+        const ops = this.queue.operations;
+        return [...this.jobs.values()].map((job) => applyPending(job, ops, this.user));
+    }
+
+    jobView(id) {
+        const job = this.jobs.get(id);
+        return job && applyPending(job, this.queue.operations, this.user);
+    }
+
+    /** The queued operations of a job the server refused (error or conflict). */
+    failedFor(id) {
+        return this.queue.failed.filter((op) => op.order_id === id);
+    }
+
+    /**
+     * Records an action of the technician: stored on the phone first (the
+     * promise resolves once it is durable), then sent in the background.
+     */
+    async act(job, type, payload = {}, display = {}) {
+        const op = await this.queue.add({
+            order_id: job.id,
+            type,
+            payload,
+            base_version: job.version,
+            at: wireTime(),
+            display,
+        });
+        this.sync().catch(() => {});
+        return op;
+    }
+
+    async retry(seq) {
+        await this.queue.retry(seq);
+        this.sync().catch(() => {});
+    }
+
+    discard(seq) {
+        return this.queue.discard(seq);
+    }
+
+    /** Push what is queued, then pull what changed; one run at a time. */
+    sync({ reference = false } = {}) {
+        if (!this.running) {
+            this.running = this._sync(reference).finally(() => (this.running = null));
+        }
+        return this.running;
+    }
+
+    async _sync(forceReference) {
+        this.state.syncing = true;
+        try {
+            await this.queue.flush();
+            await this.pull();
+            const fetched = this.state.reference.fetched_at || 0;
+            if (forceReference || Date.now() - fetched > REFERENCE_MAX_AGE) {
+                await this.pullReference();
+            }
+            this.state.online = true;
+            this.state.loginNeeded = false;
+            this.state.error = "";
+            this.state.lastSync = new Date().toISOString();
+            await this.db.setMeta("lastSync", this.state.lastSync);
+        } catch (error) {
+            if (error instanceof OfflineError) {
+                this.state.online = false;
+            } else if (error instanceof LoginNeededError) {
+                this.state.online = true;
+                this.state.loginNeeded = true;
+            } else {
+                this.state.online = true;
+                this.state.error = error.data?.message || error.message || String(error);
+            }
+            throw error;
+        } finally {
+            this.state.syncing = false;
+            this._refresh();
+        }
+    }
+
+    /** All pages of one pull; each page is stored with its cursor in one transaction. */
+    async pull() {
+        let cursor = await this.db.getMeta("cursor", false);
+        let page;
+        do {
+            page = await this.call("sync_pull", { cursor, limit: PULL_LIMIT });
+            cursor = page.cursor;
+            const reset = page.reset;
+            const removed = page.removed || [];
+            const incoming = page.orders.filter((order) => reset || !(this.jobs.get(order.id)?.version >= order.version));
+            await this.db.transaction(["jobs", "meta"], "readwrite", (s) => {
+                if (reset) {
+                    s.jobs.clear();
+                }
+                for (const id of removed) {
+                    s.jobs.delete(id);
+                }
+                for (const order of incoming) {
+                    s.jobs.put(order);
+                }
+                s.meta.put({ key: "cursor", value: cursor });
+            });
+            if (reset) {
+                this.jobs.clear();
+            }
+            for (const id of removed) {
+                this.jobs.delete(id);
+            }
+            for (const order of incoming) {
+                this.jobs.set(order.id, order);
+            }
+            this._refresh();
+        } while (page.has_more);
+    }
+
+    /** The catalog, the van's stock and the other lists the app needs offline. */
+    async pullReference() {
+        let afterId = false;
+        let page;
+        const products = [];
+        do {
+            page = await this.call("sync_reference", { after_id: afterId, limit: 1000 });
+            products.push(...page.products);
+            afterId = page.after_id;
+        } while (page.has_more);
+        const reference = {
+            products,
+            van: page.van,
+            stock: page.stock,
+            lots: page.lots,
+            job_types: page.job_types,
+            checklist_templates: page.checklist_templates,
+            settings: page.settings,
+            fetched_at: Date.now(),
+        };
+        await this.db.setMeta("reference", reference);
+        this.state.reference = reference;
+    }
+
+    destroy() {
+        this.queue.destroy();
+        this.db.close();
+    }
+}
+
+/** Human words for a refused operation, shown on its job. */
+export function operationLabel(op) {
+    const labels = {
+        start: _t("Start"),
+        hold: _t("Hold"),
+        resume: _t("Resume"),
+        complete: _t("Complete"),
+        note: _t("Note"),
+        material: _t("Material"),
+        labor: _t("Labor"),
+        photo: _t("Photo"),
+        signature: _t("Signature"),
+        checklist: _t("Checklist"),
+        set: _t("Site details"),
+    };
+    return labels[op.type] || op.type;
+}
