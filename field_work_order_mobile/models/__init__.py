@@ -1,5 +1,6 @@
 from . import field_work_order_sync_line_mixin
 from . import field_work_order
+from . import field_work_order_reference
 from . import field_work_order_material
 from . import field_work_order_labor
 from . import field_work_order_checklist_line

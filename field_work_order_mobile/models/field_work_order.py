@@ -742,13 +742,18 @@ class FieldWorkOrder(models.Model):
             "date_end": end, "description": self._sync_text(payload, "description", False),
         })
 
+    @api.model
+    def _sync_photo_max_mb(self):
+        """The setting Largest Synced Photo, in MB (a number: read with sudo, like any setting)."""
+        return int(self.env["ir.config_parameter"].sudo().get_param(
+            "field_work_order_mobile.photo_max_mb", 10) or 10)
+
     def _sync_image(self, payload, what):
         """Decoded-size limit (setting) and a real image check, before Odoo stores it."""
         image = payload.get("image")
         if not isinstance(image, str) or not image:
             raise UserError(self.env._("payload.image must be the %(what)s as base64 text.", what=what))
-        max_mb = int(self.env["ir.config_parameter"].sudo().get_param(
-            "field_work_order_mobile.photo_max_mb", 10) or 10)
+        max_mb = self._sync_photo_max_mb()
         if len(image) * 3 // 4 > max_mb * 1024 * 1024 + 3:
             raise UserError(self.env._(
                 "The %(what)s is %(size).1f MB, more than the %(max)s MB allowed.",
