@@ -38,6 +38,8 @@ PHOTO_KINDS = ("before", "after", "other")
 MAX_PAGE = 1000
 MAX_PUSH = 500
 MAX_TEXT = 10000
+HISTORY_SIZE = 5  # past orders at the address in a pulled order's ``history``
+HISTORY_CHARS = 300  # of their description
 INT32_MAX = 2**31 - 1
 WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
 CURSOR_VERSION = 2  # 2: readable key names
@@ -351,6 +353,7 @@ class FieldWorkOrder(models.Model):
         all_materials = self.env["field.work.order.material"].concat(
             *(line for group in materials.values() for line in group))
         lot_names = {lot.id: lot.name for lot in all_materials.lot_id}
+        history = self._sync_history()
         result = []
         for order in self:
             partner, address = order.partner_id, order.service_partner_id
@@ -421,8 +424,56 @@ class FieldWorkOrder(models.Model):
                 "notes": notes[order.id],
                 "signed_by": order.signed_by or False,
                 "signed_on": _dt(order.signed_on),
+                "history": history.get(order.id, []),
             })
         return result
+
+    def _sync_history(self):
+        """{order id: past work at its service address}, newest first, one query for the page.
+
+        "Past work at the address": the other done or verified orders at the same service
+        address in the caller's companies, whoever did them. Technicians cannot read those
+        orders, so this reads them in SQL, deliberately limited to the reference, the
+        completion date, the job type, the lead technician and the first characters of the
+        description (docs/security.md). The top ``HISTORY_SIZE + 1`` per address, so that
+        each order still has ``HISTORY_SIZE`` once itself is left out.
+        """
+        addresses = tuple(self.service_partner_id.ids)
+        if not addresses:
+            return {}
+        self.flush_model(["service_partner_id", "state", "active", "company_id", "date_completed",
+                          "name", "job_type_id", "user_id", "description"])
+        rows = self.env.execute_query_dict(SQL(
+            "SELECT id, service_partner_id, name, date_completed, job_type_id, user_id, "
+            "description FROM ("
+            " SELECT id, service_partner_id, name, date_completed, job_type_id, user_id,"
+            " left(description, %(chars)s) AS description, row_number() OVER ("
+            "  PARTITION BY service_partner_id ORDER BY date_completed DESC NULLS LAST, id DESC"
+            " ) AS rank FROM field_work_order WHERE service_partner_id IN %(addresses)s"
+            " AND state IN ('done', 'verified') AND active AND company_id IN %(companies)s"
+            ") AS past WHERE rank <= %(rows)s ORDER BY service_partner_id, rank",
+            chars=HISTORY_CHARS, addresses=addresses, companies=tuple(self.env.companies.ids),
+            rows=HISTORY_SIZE + 1,
+        ))
+        # Only the names of the job types and lead technicians of those rows.
+        job_types = {job_type.id: job_type.name for job_type in self.env["field.work.order.job.type"]
+                     .sudo().browse({row["job_type_id"] for row in rows if row["job_type_id"]})}
+        users = {user.id: user.name for user in self.env["res.users"].sudo().browse(
+            {row["user_id"] for row in rows if row["user_id"]})}
+        by_address = defaultdict(list)
+        for row in rows:
+            by_address[row["service_partner_id"]].append(row)
+        return {
+            order.id: [{
+                "name": row["name"],
+                "date_completed": _dt(row["date_completed"]),
+                "job_type": job_types.get(row["job_type_id"], False) or False,
+                "technician": users.get(row["user_id"], False) or False,
+                "description": (row["description"] or "").strip() or False,
+            } for row in by_address[order.service_partner_id.id] if row["id"] != order.id][
+                :HISTORY_SIZE]
+            for order in self
+        }
 
     # ------------------------------------------------------------------
     # Push

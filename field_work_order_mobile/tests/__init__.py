@@ -5,3 +5,4 @@ from . import test_sync_photo_access
 from . import test_policy_rpc
 from . import test_access_matrix
 from . import test_sync_reference
+from . import test_sync_history

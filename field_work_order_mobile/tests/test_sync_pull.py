@@ -12,7 +12,7 @@ ORDER_KEYS = {
     "access_instructions", "site_contact_name", "site_contact_phone", "description",
     "safety_requirements", "job_type", "scheduled_start", "scheduled_end", "deadline",
     "date_started", "date_completed", "user_id", "user_name", "technician_ids", "materials",
-    "labor", "checklist", "photos", "notes", "signed_by", "signed_on",
+    "labor", "checklist", "photos", "notes", "signed_by", "signed_on", "history",
 }
 
 
