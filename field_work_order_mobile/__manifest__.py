@@ -37,7 +37,8 @@
         # Loaded on the app page in test mode: the tour runner and the app's tours.
         "field_work_order_mobile.assets_app_tests": [
             "web/static/lib/hoot-dom/**/*",
-            "web_tour/static/src/tour_pointer/**/*",
+            "web_tour/static/src/tour_pointer/**/*.js",
+            "web_tour/static/src/tour_pointer/**/*.xml",
             "web_tour/static/src/tour_service/**/*",
             "field_work_order_mobile/static/tests/tours/**/*",
         ],

@@ -7,6 +7,8 @@ export const APP_URL = "/field-service";
 const LAZY_FILES = [
     "/web/static/lib/signature_pad/signature_pad.umd.js",
     "/web/static/lib/zxing-library/zxing-library.js",
+    // icon fonts used only by dialogs: not loaded yet when the app first opens
+    "/web/static/lib/odoo_ui_icons/fonts/odoo_ui_icons.woff2",
     "/field_work_order_mobile/static/img/app_icon.png",
 ];
 const CACHED_PREFIXES = ["/web/assets/", "/web/static/", "/web/webclient/translations/", "/field_work_order_mobile/static/"];

@@ -124,11 +124,25 @@ export class SyncStore {
         return this.queue.discard(seq);
     }
 
-    /** Push what is queued, then pull what changed; one run at a time. */
+    /**
+     * Push what is queued, then pull what changed; one run at a time. A call
+     * during a run asks for one more run after it (an action taken while a
+     * pull was under way is sent right after).
+     */
     sync({ reference = false } = {}) {
-        if (!this.running) {
-            this.running = this._sync(reference).finally(() => (this.running = null));
+        this.reference = this.reference || reference;
+        if (this.running) {
+            this.again = true;
+            return this.running;
         }
+        this.running = (async () => {
+            do {
+                this.again = false;
+                const withReference = this.reference;
+                this.reference = false;
+                await this._sync(withReference);
+            } while (this.again);
+        })().finally(() => (this.running = null));
         return this.running;
     }
 
