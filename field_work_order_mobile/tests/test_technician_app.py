@@ -125,11 +125,11 @@ class TestTechnicianApp(HttpCase):
             self.assertEqual(response.status_code, 303, login)
             self.assertTrue(response.headers["Location"].endswith(landing), (login, response.headers["Location"]))
         self.opener.cookies.clear()
+        my_orders = "/odoo/action-field_work_order.field_work_order_action_my"
         response = self.url_open("/web/login", data={
-            "login": "app_tech", "password": "app_tech", "redirect": "/odoo/action-field_work_order.field_work_order_action_my",
-            "csrf_token": self._csrf(),
+            "login": "app_tech", "password": "app_tech", "redirect": my_orders, "csrf_token": self._csrf(),
         }, allow_redirects=False)
-        self.assertIn("/odoo/action-field_work_order.field_work_order_action_my", response.headers["Location"])
+        self.assertIn(my_orders, response.headers["Location"])
 
     def _csrf(self):
         page = self.url_open("/web/login")
