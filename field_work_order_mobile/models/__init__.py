@@ -8,3 +8,4 @@ from . import field_work_order_photo
 from . import field_work_order_sync_operation
 from . import field_work_order_sync_tombstone
 from . import res_config_settings
+from . import ir_http

@@ -131,6 +131,19 @@ class TestTechnicianApp(HttpCase):
         }, allow_redirects=False)
         self.assertIn(my_orders, response.headers["Location"])
 
+    def test_app_is_the_home_action_of_technicians(self):
+        app = self.env.ref("field_work_order_mobile.action_field_service_app")
+        self.assertEqual(app.url, "/field-service")
+        for login, home in (("app_tech", app.id), ("app_dispatcher", False)):
+            self.authenticate(login, login)
+            info = self.make_jsonrpc_request("/web/session/get_session_info")
+            self.assertEqual(info["home_action_id"], home, login)
+        # A Home Action set on the user wins.
+        my_orders = self.env.ref("field_work_order.field_work_order_action_my")
+        self.tech.action_id = my_orders.id
+        self.authenticate("app_tech", "app_tech")
+        self.assertEqual(self.make_jsonrpc_request("/web/session/get_session_info")["home_action_id"], my_orders.id)
+
     def _csrf(self):
         page = self.url_open("/web/login")
         return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
