@@ -7,6 +7,14 @@ import { operationLabel } from "./sync_store";
 import { preparePhoto } from "./photo";
 import { CompleteDialog, MaterialDialog, SignatureDialog } from "./dialogs";
 
+/** What a technician may change on site (the server's SITE_FIELDS), in the order shown. */
+export const SITE_FIELDS = {
+    unit_number: _t("Unit"),
+    access_instructions: _t("Access instructions"),
+    site_contact_name: _t("Site contact"),
+    site_contact_phone: _t("Site contact phone"),
+};
+
 const STEP_LABELS = {
     start: _t("Start"),
     resume: _t("Resume"),
@@ -23,6 +31,7 @@ export class JobScreen extends Component {
         this.notification = useService("notification");
         this.storeState = useState(this.props.store.state); // redraw when the store changes
         this.ui = useState({ now: new Date(), photoKind: "before", note: "", busy: false });
+        this.site = useState({ editing: false, values: {} });
         this.timer = setInterval(() => (this.ui.now = new Date()), 1000);
         onWillUnmount(() => clearInterval(this.timer));
         Object.assign(this, {
@@ -30,6 +39,8 @@ export class JobScreen extends Component {
             priorityLabels: PRIORITY_LABELS,
             photoKinds: PHOTO_KINDS,
             photoKindList: Object.keys(PHOTO_KINDS),
+            siteFields: SITE_FIELDS,
+            siteFieldList: Object.keys(SITE_FIELDS),
             formatWhen,
             operationLabel,
         });
@@ -168,6 +179,40 @@ export class JobScreen extends Component {
             defaultName: this.job.site_contact_name || this.job.partner?.name || "",
             onSign: (image, name) => this.act("signature", { image, signed_by: name }),
         });
+    }
+
+    onEditSite() {
+        this.site.values = Object.fromEntries(this.siteFieldList.map((f) => [f, this.job[f] || ""]));
+        this.site.editing = true;
+    }
+
+    /** Sends only the fields the technician changed: edits of other fields on the server merge. */
+    async onSaveSite() {
+        const fields = {};
+        for (const name of this.siteFieldList) {
+            const value = this.site.values[name].trim() || false;
+            if (value !== (this.job[name] || false)) {
+                fields[name] = value;
+            }
+        }
+        if (Object.keys(fields).length) {
+            await this.act("set", { fields });
+        }
+        this.site.editing = false;
+    }
+
+    /** A refused `set`: each field with the technician's value and the server's. */
+    setConflicts(op) {
+        if (op.type !== "set") {
+            return [];
+        }
+        const server = this.props.store.jobs.get(op.order_id) || {};
+        return Object.entries(op.payload.fields || {}).map(([name, mine]) => ({
+            name,
+            label: SITE_FIELDS[name] || name,
+            mine: mine || "—",
+            server: server[name] || "—",
+        }));
     }
 
     onRetry(op) {
