@@ -7,3 +7,4 @@ from . import test_access_matrix
 from . import test_sync_reference
 from . import test_sync_history
 from . import test_technician_app
+from . import test_js

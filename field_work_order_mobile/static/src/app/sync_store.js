@@ -186,7 +186,12 @@ export class SyncStore {
             cursor = page.cursor;
             const reset = page.reset;
             const removed = page.removed || [];
-            const incoming = page.orders.filter((order) => reset || !(this.jobs.get(order.id)?.version >= order.version));
+            // An order already held at that version or newer is kept, but its `history` is taken from
+            // every delivery: it is not part of the version (docs/sync.md).
+            const incoming = page.orders.map((order) => {
+                const cached = !reset && this.jobs.get(order.id);
+                return cached && cached.version >= order.version ? { ...cached, history: order.history } : order;
+            });
             await this.db.transaction(["jobs", "meta"], "readwrite", (s) => {
                 if (reset) {
                     s.jobs.clear();

@@ -1,0 +1,359 @@
+import { after, expect, test } from "@odoo/hoot";
+import { check, click, queryAllTexts, setInputFiles, waitUntil } from "@odoo/hoot-dom";
+import { animationFrame } from "@odoo/hoot-mock";
+import { contains, mountWithCleanup } from "@web/../tests/web_test_helpers";
+import { defineMailModels } from "@mail/../tests/mail_test_helpers";
+import { FieldServiceApp } from "@field_work_order_mobile/app/app";
+import { AppDatabase, databaseName } from "@field_work_order_mobile/app/db";
+import { mapsUrl } from "@field_work_order_mobile/app/job_view";
+import { OfflineError, wireTime } from "@field_work_order_mobile/app/operation_queue";
+import { SyncStore } from "@field_work_order_mobile/app/sync_store";
+
+/**
+ * The technician app mounted whole (status bar, My Jobs, the job screen,
+ * dialogs and notifications) on a SyncStore whose `call` is a fake server:
+ * sync_pull answers one page with one job, sync_push is recorded and
+ * answered by the test. The store keeps its data in the browser's real
+ * IndexedDB, in a database of the test's own, deleted afterwards.
+ */
+
+defineMailModels();
+
+const USER = { id: 7, name: "Tess Tech" };
+/** A 1x1 GIF: photos already on the server, shown without any request. */
+const PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==";
+
+function makeJob(values = {}) {
+    return {
+        id: 1,
+        name: "WO/2030/00042",
+        version: 3,
+        state: "scheduled",
+        priority: "0",
+        partner: { id: 10, name: "Acme Bakery", phone: "+32 2 555 01 01", email: false },
+        service_address: {
+            id: 11,
+            name: "Acme Bakery, Back Door",
+            street: "12 Rue Haute",
+            street2: false,
+            city: "Brussels",
+            zip: "1000",
+            country: "Belgium",
+            phone: false,
+        },
+        unit_number: "4B",
+        access_instructions: "Key at the front desk",
+        site_contact_name: "Marie Dupont",
+        site_contact_phone: "+32 470 12 34 56",
+        description: "Oven does not heat up.",
+        safety_requirements: "Isolate the gas supply before opening the panel.",
+        job_type: "Oven Repair",
+        scheduled_start: wireTime(new Date(Date.now() - 3600 * 1000)),
+        scheduled_end: wireTime(new Date(Date.now() + 3600 * 1000)),
+        deadline: false,
+        date_started: false,
+        date_completed: false,
+        user_id: USER.id,
+        user_name: USER.name,
+        technician_ids: [USER.id],
+        materials: [
+            { id: 21, product_id: 41, product_name: "[GSK-1] Gasket", product_uom_qty: 2, quantity_used: 0, uom: "Units", lot: false },
+            { id: 22, product_id: 42, product_name: "Thermostat", product_uom_qty: 1, quantity_used: 1, uom: "Units", lot: false },
+        ],
+        labor: [],
+        checklist: [
+            { id: 31, name: "Gas supply isolated", required: true, done: false, done_by: false, done_on: false },
+            { id: 32, name: "Customer briefed", required: false, done: false, done_by: false, done_on: false },
+        ],
+        photos: [{ id: 51, kind: "before", taken_on: wireTime(), note: false, url: PIXEL }],
+        notes: [],
+        signed_by: false,
+        signed_on: false,
+        history: [],
+        ...values,
+    };
+}
+
+/**
+ * The server side of `call(method, kwargs)`: one pull page with the job,
+ * an empty catalog, and pushes answered by `answer(op)` (applied by
+ * default) or refused with OfflineError while `offline` is set.
+ */
+function fakeServer(job) {
+    const server = {
+        job,
+        offline: false,
+        pushes: [],
+        answer: (op) => ({ uuid: op.uuid, status: "applied", message: "", version: job.version + 1 }),
+        async call(method, kwargs) {
+            if (server.offline) {
+                if (method === "sync_push") {
+                    server.pushes.push(kwargs.operations);
+                }
+                throw new OfflineError("Connection lost");
+            }
+            switch (method) {
+                case "sync_pull":
+                    return {
+                        cursor: "cursor-1",
+                        has_more: false,
+                        total: 1,
+                        reset: false,
+                        removed: [],
+                        orders: [JSON.parse(JSON.stringify(server.job))],
+                    };
+                case "sync_reference":
+                    return {
+                        products: [],
+                        has_more: false,
+                        after_id: false,
+                        van: false,
+                        stock: [],
+                        lots: [],
+                        job_types: [],
+                        checklist_templates: [],
+                        settings: { signature_required: false, photo_max_mb: 10 },
+                    };
+                case "sync_push":
+                    server.pushes.push(kwargs.operations);
+                    return kwargs.operations.map((op) => server.answer(op));
+            }
+            throw new Error(`unexpected call ${method}`);
+        },
+    };
+    return server;
+}
+
+function deleteDatabase(name) {
+    return new Promise((resolve, reject) => {
+        const request = indexedDB.deleteDatabase(name);
+        request.onsuccess = () => resolve();
+        request.onerror = () => reject(request.error);
+    });
+}
+
+let counter = 0;
+
+/** Waits (in real time: IndexedDB is real) until `predicate` holds, then lets Owl render. */
+async function until(predicate, message) {
+    await waitUntil(predicate, { timeout: 3000, message });
+    await animationFrame();
+}
+
+/**
+ * Mounts the app on a store using `server`, opens the job, and returns the
+ * store once the first sync is done.
+ */
+async function openJob(server) {
+    const dbName = `hoot-job-screen-${Date.now()}-${++counter}`;
+    const name = databaseName(dbName, USER.id);
+    after(() => deleteDatabase(name)); // runs last: the app (and its store) is destroyed before
+    // Retries never fire on their own: the test decides when the phone is back online.
+    const timers = { setTimeout: () => 0, clearTimeout: () => {} };
+    const store = new SyncStore({ dbName, user: USER, call: (m, kw) => server.call(m, kw), timers });
+    after(() => store.destroy());
+    await mountWithCleanup(FieldServiceApp, { props: { store, offline: true } });
+    await until(() => store.state.ready && !store.running && store.state.lastSync, "first sync");
+    await contains(".o_fwo_job_card").click();
+    expect(".o_fwo_job").toHaveCount(1);
+    return { store, name };
+}
+
+async function storedQueue(name) {
+    const db = await new AppDatabase(name).open();
+    try {
+        return await db.getAll("queue");
+    } finally {
+        db.close();
+    }
+}
+
+test("the job shows what the technician needs on site", async () => {
+    const job = makeJob();
+    await openJob(fakeServer(job));
+
+    expect(".o_fwo_job .o_fwo_job_ref").toHaveText("WO/2030/00042");
+    expect(".o_fwo_job .o_fwo_state").toHaveText("Scheduled");
+    expect(".o_fwo_card:first .fw-bold:first").toHaveText("Acme Bakery");
+    expect(".o_fwo_map_link").toHaveText("12 Rue Haute, 1000 Brussels, Belgium");
+    expect(".o_fwo_map_link").toHaveAttribute(
+        "href",
+        "https://www.google.com/maps/search/?api=1&query=12%20Rue%20Haute%2C%201000%20Brussels%2C%20Belgium"
+    );
+    expect(".o_fwo_map_link").toHaveAttribute("href", mapsUrl(job));
+    expect(".o_fwo_job .o_fwo_unit").toHaveText("Unit 4B");
+    expect(".o_fwo_access").toHaveText(/Key at the front desk/);
+    expect(".o_fwo_contact").toHaveText(/Marie Dupont/);
+    expect(".o_fwo_call").toHaveAttribute("href", "tel:+32 470 12 34 56");
+    expect(".o_fwo_safety").toHaveText(/Isolate the gas supply before opening the panel\./);
+    expect(".o_fwo_description").toHaveText("Oven does not heat up.");
+    expect(".o_fwo_material_line").toHaveCount(2);
+    expect(".o_fwo_material_line:eq(0)").toHaveText(/\[GSK-1\] Gasket/);
+    expect(".o_fwo_material_line:eq(0)").toHaveText(/2 planned/);
+    expect(".o_fwo_material_line:eq(1)").toHaveText(/Thermostat/);
+    expect(".o_fwo_material_line:eq(1) .o_fwo_used").toHaveText("1 Units used");
+    expect(".o_fwo_next_step").toHaveText("Start");
+    expect(".o_fwo_timer").toHaveCount(0);
+});
+
+test("a customer without a site contact: the tel: link calls the customer", async () => {
+    await openJob(fakeServer(makeJob({ site_contact_name: false, site_contact_phone: false })));
+    expect(".o_fwo_contact").toHaveCount(0);
+    expect(".o_fwo_call").toHaveAttribute("href", "tel:+32 2 555 01 01");
+});
+
+test("Start queues a start operation; the job shows In Progress with its timer", async () => {
+    const server = fakeServer(makeJob());
+    const { store, name } = await openJob(server);
+    server.offline = true; // in a basement: nothing reaches the server
+
+    const before = wireTime(new Date(Date.now() - 1000));
+    await contains(".o_fwo_next_step").click();
+    await until(() => store.queue.operations.length === 1 && !store.running, "start queued");
+
+    const [op] = store.queue.operations;
+    expect(op).toMatchObject({ order_id: 1, type: "start", base_version: 3, status: "pending", payload: {} });
+    expect(op.at >= before && op.at <= wireTime(new Date(Date.now() + 1000))).toBe(true, {
+        message: `the device time of the action (${op.at}) is now`,
+    });
+    // On the phone's disk already, and the push was tried with it.
+    expect((await storedQueue(name)).map((o) => [o.uuid, o.type, o.status])).toEqual([[op.uuid, "start", "pending"]]);
+    expect(server.pushes.map((ops) => ops.map((o) => [o.uuid, o.type, o.base_version, o.at]))).toEqual([
+        [[op.uuid, "start", 3, op.at]],
+    ]);
+
+    expect(".o_fwo_job .o_fwo_state").toHaveText("In Progress");
+    expect(".o_fwo_timer_value").toHaveText(/^0:00:0\d$/);
+    expect(".o_fwo_next_step").toHaveText("Complete");
+    expect(".o_fwo_hold").toHaveCount(1);
+    expect(".o_fwo_connection").toHaveText("Offline");
+    expect(".o_fwo_pending").toHaveText("1 pending");
+});
+
+test("Complete: required checklist items first, then the summary, then the complete operation", async () => {
+    const started = new Date(Date.now() - (3600 + 2 * 60 + 3) * 1000); // on site for 1:02:03
+    const job = makeJob({
+        state: "in_progress",
+        date_started: wireTime(started),
+        labor: [
+            { id: 61, user_id: USER.id, user_name: USER.name, date_start: wireTime(started), date_end: false, duration: 0, description: false },
+        ],
+    });
+    const server = fakeServer(job);
+    const { store } = await openJob(server);
+    server.offline = true;
+
+    await contains(".o_fwo_next_step").click();
+    await animationFrame();
+    expect(".o_notification").toHaveCount(1);
+    expect(".o_notification").toHaveText(/Tick the required checklist items first: Gas supply isolated/);
+    expect(".o_notification .o_notification_bar").toHaveClass("bg-warning");
+    expect(".o_dialog").toHaveCount(0);
+    expect(store.queue.operations).toHaveLength(0);
+    expect(server.pushes).toHaveLength(0);
+
+    await check(".o_fwo_check:eq(0) input");
+    await until(() => store.queue.operations.length === 1 && !store.running, "checklist queued");
+    expect(store.queue.operations[0]).toMatchObject({ type: "checklist", payload: { line_id: 31, done: true } });
+    expect(".o_fwo_check:eq(0) input").toBeChecked();
+
+    await contains(".o_fwo_next_step").click();
+    expect(".o_dialog .o_fwo_summary").toHaveCount(1);
+    expect(".o_fwo_summary_time").toHaveText(/^1:02:0\d$/);
+    expect(".o_fwo_summary_parts").toHaveText("1"); // the thermostat; the gasket is only planned
+    expect(".o_fwo_summary_photos").toHaveText("1");
+    expect(".o_fwo_summary_open").toHaveText("1"); // "Customer briefed", not required
+    expect(store.queue.operations.map((op) => op.type)).toEqual(["checklist"]);
+
+    await contains(".o_fwo_complete_confirm").click();
+    await until(() => store.queue.operations.length === 2 && !store.running, "complete queued");
+    expect(".o_dialog").toHaveCount(0);
+    expect(store.queue.operations.map((op) => [op.type, op.base_version, op.status])).toEqual([
+        ["checklist", 3, "pending"],
+        ["complete", 3, "pending"],
+    ]);
+    expect(".o_fwo_job .o_fwo_state").toHaveText("Done");
+    expect(".o_fwo_completed").toHaveCount(1);
+    expect(".o_fwo_next_step").toHaveCount(0);
+});
+
+test("a conflict shows the server's state; Retry resends it, Discard drops it", async () => {
+    const server = fakeServer(makeJob());
+    server.answer = (op) => ({
+        uuid: op.uuid,
+        status: "conflict",
+        message: "Work order WO/2030/00042 cannot be started: it is Cancelled.",
+        version: 5,
+        current: { state: "cancelled", version: 5 },
+    });
+    const { store, name } = await openJob(server);
+
+    await contains(".o_fwo_next_step").click();
+    await until(() => server.pushes.length === 1 && !store.running, "start pushed");
+    expect(".o_fwo_refused").toHaveCount(1);
+    expect(".o_fwo_refused").toHaveText(/^Start: changed on the server meanwhile/);
+    expect(".o_fwo_refused .o_fwo_refused_message").toHaveText(
+        "Work order WO/2030/00042 cannot be started: it is Cancelled."
+    );
+    expect(".o_fwo_refused .o_fwo_server_value").toHaveText("On the server: Cancelled (version 5)");
+    expect(".o_fwo_job .o_fwo_state").toHaveText("Scheduled"); // the refused start no longer shows as done
+    expect(".o_fwo_failed").toHaveText("1 to review");
+
+    // Retry: a new operation (new uuid) on the server's version.
+    const first = server.pushes[0][0];
+    server.answer = (op) => ({ uuid: op.uuid, status: "applied", message: "", version: 6 });
+    await contains(".o_fwo_retry").click();
+    await until(() => server.pushes.length === 2 && !store.running, "retry pushed");
+    const [retried] = server.pushes[1];
+    expect(retried.uuid).not.toBe(first.uuid);
+    expect(retried).toMatchObject({ type: "start", order_id: 1, base_version: 5, at: first.at });
+    expect(".o_fwo_refused").toHaveCount(0);
+    expect(store.queue.operations).toHaveLength(0);
+
+    // Discard: refused again, the technician keeps the server's value.
+    server.answer = (op) => ({
+        uuid: op.uuid,
+        status: "conflict",
+        message: "Cancelled meanwhile.",
+        version: 7,
+        current: { state: "cancelled", version: 7 },
+    });
+    await contains(".o_fwo_next_step").click();
+    await until(() => server.pushes.length === 3 && !store.running, "second start pushed");
+    expect(".o_fwo_refused .o_fwo_server_value").toHaveText("On the server: Cancelled (version 7)");
+    expect(await storedQueue(name)).toHaveLength(1);
+    await contains(".o_fwo_refused .o_fwo_discard").click();
+    await until(() => !store.queue.operations.length, "discarded");
+    expect(".o_fwo_refused").toHaveCount(0);
+    expect(".o_fwo_failed").toHaveCount(0);
+    expect(await storedQueue(name)).toHaveLength(0);
+    expect(server.pushes).toHaveLength(3); // a discarded operation is never sent
+});
+
+test("a refused photo stays on its thumbnail with the server's message", async () => {
+    const server = fakeServer(makeJob({ state: "in_progress" }));
+    server.answer = (op) =>
+        op.type === "photo"
+            ? { uuid: op.uuid, status: "error", message: "The photo is not an image.", version: 3, current: { state: "in_progress", version: 3 } }
+            : { uuid: op.uuid, status: "applied", message: "", version: 4 };
+    const { store } = await openJob(server);
+    expect(".o_fwo_thumb").toHaveCount(1);
+
+    await click(".o_fwo_kind_after");
+    await animationFrame();
+    await click(".o_fwo_photo_input", { visible: false });
+    await setInputFiles([new File(["this is not a picture"], "broken.jpg", { type: "image/jpeg" })]);
+    await until(() => server.pushes.length === 1 && !store.running, "photo pushed");
+
+    expect(server.pushes[0].map((op) => [op.type, op.payload.kind])).toEqual([["photo", "after"]]);
+    expect(".o_fwo_thumb_refused").toHaveCount(1);
+    expect(".o_fwo_thumb_refused .o_fwo_refused_message").toHaveText("The photo is not an image.");
+    // A file the phone cannot decode is queued as it is: the server's refusal is shown on it.
+    expect(store.queue.failed.map((op) => [op.type, op.payload.image])).toEqual([["photo", btoa("this is not a picture")]]);
+    expect(".o_fwo_refused").toHaveCount(0); // photos are shown on their thumbnail, not in the list above
+    expect(queryAllTexts(".o_fwo_thumb:not(.o_fwo_thumb_refused) figcaption")).toEqual(["Before"]);
+
+    await contains(".o_fwo_thumb_refused .o_fwo_discard").click();
+    await until(() => !store.queue.operations.length, "discarded");
+    expect(".o_fwo_thumb_refused").toHaveCount(0);
+});
