@@ -2,17 +2,11 @@ import re
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.field_work_order.tests.test_js import hoot_job_id
+
 HOOT_SUITE = "@field_work_order_mobile"
-# operation_queue.test.js (15) + job_screen.test.js (6): update when tests are added.
-HOOT_TESTS = 21
-
-
-def hoot_job_id(name):
-    """Hoot's id for a suite or test name (the hash its URL filter expects)."""
-    value = 0
-    for char in name:
-        value = ((value << 5) - value + ord(char)) & 0xFFFFFFFF
-    return f"{value:08x}"
+# operation_queue.test.js (16) + job_screen.test.js (6): update when tests are added.
+HOOT_TESTS = 22
 
 
 @tagged("post_install", "-at_install")

@@ -327,6 +327,17 @@ describe("backoff", () => {
         );
     });
 
+    test("an answer without a result for the operations sent is retried later, not in a loop", async () => {
+        const { queue, transport, timers } = await openQueue(uniqueName());
+        const ops = await addInOrder(queue, THREE);
+        transport.answer = () => ({ uuid: "someone-else", status: "applied", message: "" });
+
+        await expect(queue.flush()).rejects.toThrow(OfflineError);
+        expect(transport.calls).toHaveLength(1);
+        expect(timers.delays).toEqual([2000]);
+        expect(queue.pending.map((op) => op.uuid)).toEqual(ops.map((op) => op.uuid));
+    });
+
     test("a successful push resets the backoff, a manual flush cancels the scheduled retry", async () => {
         const { queue, transport, timers } = await openQueue(uniqueName());
         await queue.add(THREE[0]);

@@ -30,7 +30,11 @@ export class FieldServiceApp extends Component {
         const onHash = () => (this.route.jobId = jobIdFromHash());
         const onOnline = () => this.sync();
         const onVisible = () => document.visibilityState === "visible" && this.sync();
-        onWillStart(() => this.store.load());
+        onWillStart(async () => {
+            performance.mark("fwo:services-started");
+            await this.store.load();
+            performance.mark("fwo:store-loaded");
+        });
         onMounted(() => {
             browser.addEventListener("hashchange", onHash);
             browser.addEventListener("online", onOnline);

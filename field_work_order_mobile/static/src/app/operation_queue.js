@@ -90,6 +90,7 @@ export class OperationQueue extends EventBus {
             message: "",
             current: false,
             tries: 0,
+            bytes: JSON.stringify(payload).length, // for takeBatch
         };
         const [seq] = await this.db.put("queue", [op]);
         op.seq = seq;
@@ -122,9 +123,16 @@ export class OperationQueue extends EventBus {
                 this.trigger("change");
                 throw error;
             }
+            const answered = await this._record(batch, results);
+            if (!answered) {
+                // The server answered for none of them (it always should): retry later, not in a loop.
+                this.attempt++;
+                this._scheduleRetry();
+                this.trigger("change");
+                throw new OfflineError("the server did not answer for the operations sent");
+            }
             this.attempt = 0;
-            await this._record(batch, results);
-            sent += batch.length;
+            sent += answered;
         }
         return sent;
     }
@@ -162,6 +170,7 @@ export class OperationQueue extends EventBus {
         const doneSeqs = new Set(done.map((op) => op.seq));
         this.operations = this.operations.filter((op) => !doneSeqs.has(op.seq));
         this.trigger("change");
+        return done.length + kept.length;
     }
 
     _scheduleRetry() {
@@ -216,7 +225,7 @@ export function takeBatch(pending) {
     const batch = [];
     let bytes = 0;
     for (const op of pending.slice(0, PUSH_BATCH)) {
-        bytes += JSON.stringify(op.payload).length;
+        bytes += op.bytes ?? JSON.stringify(op.payload).length;
         if (batch.length && bytes > PUSH_BYTES) {
             break;
         }
