@@ -36,11 +36,33 @@ function drawOn(canvas) {
     document.dispatchEvent(new PointerEvent("pointerup", up));
 }
 
+/** Fails the tour when the screen scrolls sideways or a control is too small for a thumb (44 px). */
+function checkPhoneLayout() {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width) {
+        throw new Error(`The page scrolls sideways: ${document.documentElement.scrollWidth}px wide on a ${width}px screen`);
+    }
+    for (const el of document.querySelectorAll(".o_fwo_app .btn, .o_fwo_check, .o_fwo_app .form-control")) {
+        const box = el.getBoundingClientRect();
+        if (box.width && box.height < 44) {
+            throw new Error(`Too small to tap (${Math.round(box.height)}px high): ${el.outerHTML.slice(0, 120)}`);
+        }
+        if (box.right > width + 1) {
+            throw new Error(`Off screen (right edge at ${Math.round(box.right)}px): ${el.outerHTML.slice(0, 120)}`);
+        }
+    }
+}
+
 /* A technician's job in the app, on a phone: My Jobs, start, photo, material
    by search, checklist, note, signature, complete; everything sent. */
 registry.category("web_tour.tours").add("field_work_order_mobile_technician_app", {
     url: "/field-service",
     steps: () => [
+        {
+            content: "My Jobs fits the phone: no sideways scrolling, controls big enough for a thumb",
+            trigger: ".o_fwo_section_today .o_fwo_job_card",
+            run: checkPhoneLayout,
+        },
         {
             content: "My Jobs lists today's job with its customer and unit",
             trigger: ".o_fwo_section_today .o_fwo_job_card:contains('App Tour Customer'):contains('Unit 7A')",
@@ -49,6 +71,11 @@ registry.category("web_tour.tours").add("field_work_order_mobile_technician_app"
         {
             content: "Safety requirements are shown first",
             trigger: ".o_fwo_safety:contains('Lock out the breaker')",
+        },
+        {
+            content: "The job screen fits the phone too",
+            trigger: ".o_fwo_job .o_fwo_checklist",
+            run: checkPhoneLayout,
         },
         {
             content: "Start the job",
