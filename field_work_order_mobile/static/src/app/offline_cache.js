@@ -29,17 +29,23 @@ export async function prepareOffline() {
         .map((entry) => new URL(entry.name))
         .filter((url) => url.origin === location.origin && CACHED_PREFIXES.some((p) => url.pathname.startsWith(p)))
         .map((url) => url.pathname + url.search);
-    const urls = [...new Set([...loaded, ...LAZY_FILES])];
+    // The shell itself is refreshed by the worker on each visit: here only the first time.
+    const urls = [...new Set([APP_URL, ...loaded, ...LAZY_FILES])];
     const missing = [];
     for (const url of urls) {
         if (!(await cache.match(url))) {
             missing.push(url);
         }
     }
-    await Promise.all([
-        cache.add(APP_URL),
-        ...missing.map((url) => cache.add(url).catch(() => {})),
-    ]);
+    await Promise.all(missing.map((url) => cache.add(url).catch(() => {})));
+    // Bundles of earlier versions of the app are of no use any more.
+    const current = new Set(urls);
+    for (const request of await cache.keys()) {
+        const url = new URL(request.url);
+        if (url.pathname.startsWith("/web/assets/") && !current.has(url.pathname + url.search)) {
+            await cache.delete(request);
+        }
+    }
     // The signature pad asks the server for its fonts: the worker keeps that answer.
     await navigator.serviceWorker.ready;
     if (navigator.serviceWorker.controller && !(await cache.match("/web/sign/get_fonts/?fwo-post"))) {
