@@ -166,12 +166,14 @@ class Store:
         """Store one pulled page and its cursor atomically; return how many orders were kept.
 
         An order replaces the stored one only if its version is higher, since
-        delivery is at-least-once and a page may repeat an older copy.
+        delivery is at-least-once and a page may repeat an older copy. Its
+        ``history`` (past work at the address, which does not bump the
+        version) is taken from every delivery.
         """
         kept = 0
         with self._write() as db:
             for order in orders:
-                kept += db.execute(
+                replaced = db.execute(
                     "INSERT INTO orders (id, name, state, version, data) VALUES (?, ?, ?, ?, ?) "
                     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
                     "state = excluded.state, version = excluded.version, data = excluded.data "
@@ -184,6 +186,12 @@ class Store:
                         json.dumps(order, sort_keys=True),
                     ),
                 ).rowcount
+                kept += replaced
+                if not replaced and "history" in order:
+                    db.execute(
+                        "UPDATE orders SET data = json_set(data, '$.history', json(?)) WHERE id = ?",
+                        (json.dumps(order["history"]), int(order["id"])),
+                    )
             db.executemany("DELETE FROM orders WHERE id = ?", [(int(i),) for i in removed])
             self._put_meta(db, "cursor", cursor)
         return kept

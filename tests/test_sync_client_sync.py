@@ -101,6 +101,17 @@ def test_pull_keeps_an_order_only_if_its_version_is_higher(
     assert client.order(2)["note"] == "newest"
 
 
+def test_history_is_taken_from_every_delivery(server: FakeServer, client: SyncClient) -> None:
+    server.change(2, note="newest")
+    client.pull()
+    past = [{"name": "WO/2025/00007", "date_completed": "2025-11-20 09:45:00"}]
+    server.replay = [dict(server.orders[2], history=past, note="same version, other data")]
+    report = client.pull()
+    assert report.kept == 0
+    assert client.order(2)["note"] == "newest"
+    assert client.order(2)["history"] == past
+
+
 def test_removed_ids_are_deleted_locally(server: FakeServer, client: SyncClient) -> None:
     server.remove(4)
     report = client.pull()
