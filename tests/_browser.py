@@ -20,9 +20,10 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
 
-def login(page, base_url, login, password):
+def login(page, base_url, login, password, landing="**/odoo**"):
+    """Log in on /web/login and wait for the page the user lands on (technicians: their app)."""
     page.goto(f"{base_url}/web/login")
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/odoo**")
+    page.wait_for_url(landing)

@@ -14,9 +14,8 @@ import pytest
 
 from sync_client import SyncClient, TransportError, XmlRpcTransport
 
+from ._orders import WIRE, make_order, make_world, read
 from ._rpc import Rpc
-
-WIRE = "%Y-%m-%d %H:%M:%S"
 
 
 @pytest.fixture
@@ -27,11 +26,7 @@ def admin(odoo):
 @pytest.fixture
 def world(admin):
     """A customer and a product for this test."""
-    tag = uuid.uuid4().hex[:8]
-    return {
-        "customer": admin("res.partner", "create", {"name": f"Sync customer {tag}"}),
-        "product": admin("product.product", "create", {"name": f"Seal {tag}", "type": "consu"}),
-    }
+    return make_world(admin)
 
 
 @pytest.fixture
@@ -48,27 +43,6 @@ def clients(odoo, tmp_path):
     yield make
     for client in made:
         client.close()
-
-
-def make_order(admin, odoo, world, tech_id, hours_ago=5, checklist=("Isolate power",)):
-    """A scheduled order of ``tech_id``, created and scheduled ``hours_ago`` hours ago (device
-    times of offline work are refused when older than the order or its last status change)."""
-    order_id = admin("field.work.order", "create", {
-        "partner_id": world["customer"], "user_id": tech_id,
-        "scheduled_start": (datetime.now(timezone.utc) + timedelta(days=1)).strftime(WIRE),
-        "checklist_ids": [(0, 0, {"name": name}) for name in checklist],
-    })
-    admin("field.work.order", "action_schedule", [order_id])
-    with odoo.pg() as conn, conn.cursor() as cr:
-        cr.execute("UPDATE field_work_order SET create_date = (now() AT TIME ZONE 'UTC') "
-                   "- make_interval(hours => %s), date_last_state_update = (now() AT TIME ZONE "
-                   "'UTC') - make_interval(hours => %s) WHERE id = %s",
-                   [hours_ago, hours_ago, order_id])
-    return order_id
-
-
-def read(admin, model, ids, fields):
-    return admin(model, "read", ids, fields)
 
 
 class LostResponse:
