@@ -6,6 +6,7 @@ from . import field_work_order
 from . import field_work_order_stock
 from . import field_work_order_invoice
 from . import field_work_order_report
+from . import field_work_order_mail
 from . import field_work_order_material
 from . import field_work_order_labor
 from . import field_work_order_checklist_line

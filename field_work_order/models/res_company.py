@@ -52,3 +52,46 @@ class ResCompany(models.Model):
         "and no other order for the same address and job type is requested within this many "
         "days after its completion.",
     )
+
+    # Customers by email (field_work_order_mail.py)
+    fwo_alias_id = fields.Many2one(
+        "mail.alias", string="Work Order Intake Alias", copy=False, ondelete="set null",
+        help="Emails sent to this address become draft work orders of the company.",
+    )
+    fwo_notify_request = fields.Boolean(
+        string="Email: Request Received",
+        help="Tell the customer their request (by email) was received.",
+    )
+    fwo_notify_scheduled = fields.Boolean(
+        string="Email: Visit Scheduled",
+        help="Tell the customer when the visit is scheduled, and again when it is rescheduled.",
+    )
+    fwo_notify_on_way = fields.Boolean(
+        string="Email: Technician on the Way",
+        help="Tell the customer when the technician is on the way (On My Way, or the job starts).",
+    )
+
+    def _fwo_alias_values(self):
+        """Values of the company's intake alias: draft work orders of this company."""
+        self.ensure_one()
+        return {
+            "alias_model_id": self.env["ir.model"]._get_id("field.work.order"),
+            "alias_defaults": repr({"company_id": self.id}),
+            "alias_contact": "everyone",
+            "alias_domain_id": self.alias_domain_id.id,
+        }
+
+    def _fwo_set_alias_name(self, name):
+        """Create, rename or (with no name) remove the company's intake alias."""
+        for company in self:
+            alias = company.fwo_alias_id
+            if not name:
+                if alias:
+                    company.fwo_alias_id = False
+                    alias.unlink()
+            elif alias:
+                alias.write({"alias_name": name, **company._fwo_alias_values()})
+            else:
+                company.fwo_alias_id = self.env["mail.alias"].create(
+                    {"alias_name": name, **company._fwo_alias_values()}
+                )

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -23,3 +23,26 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.fwo_send_report_on_done", readonly=False
     )
     fwo_first_fix_days = fields.Integer(related="company_id.fwo_first_fix_days", readonly=False)
+
+    # Customers by email
+    fwo_alias_name = fields.Char(
+        string="Work Order Intake Alias", compute="_compute_fwo_alias_name",
+        inverse="_inverse_fwo_alias_name", readonly=False,
+        help="Emails sent to this address become draft work orders.",
+    )
+    fwo_alias_domain_name = fields.Char(related="company_id.alias_domain_name")
+    fwo_notify_request = fields.Boolean(related="company_id.fwo_notify_request", readonly=False)
+    fwo_notify_scheduled = fields.Boolean(
+        related="company_id.fwo_notify_scheduled", readonly=False
+    )
+    fwo_notify_on_way = fields.Boolean(related="company_id.fwo_notify_on_way", readonly=False)
+
+    @api.depends("company_id.fwo_alias_id.alias_name")
+    def _compute_fwo_alias_name(self):
+        for settings in self:
+            settings.fwo_alias_name = settings.company_id.fwo_alias_id.alias_name
+
+    def _inverse_fwo_alias_name(self):
+        for settings in self:
+            if (settings.fwo_alias_name or False) != (settings.company_id.fwo_alias_id.alias_name or False):
+                settings.company_id._fwo_set_alias_name(settings.fwo_alias_name)

@@ -13,3 +13,4 @@ from . import test_work_order_invoice_queries
 from . import test_work_order_analysis
 from . import test_out_of_the_box
 from . import test_work_order_overlap
+from . import test_work_order_mail

@@ -235,6 +235,13 @@ def _followups(t):
     return (t.env["field.work.order"].search_count([("parent_id", "=", t.o_done.id)]),)
 
 
+def _on_my_way_notes(t):
+    return (t.env["mail.message"].search_count([
+        ("model", "=", "field.work.order"), ("res_id", "=", t.o_sched.id),
+        ("body", "ilike", "is on the way"),
+    ]),)
+
+
 def _lines(model, domain):
     return lambda t: (t.env[model].search_count(domain(t)),)
 
@@ -378,6 +385,9 @@ MATRIX = [
     ("action_start with forged context keys (dated now)", action(
         lambda t: t.o_sched, "action_start", observe=state_of(lambda t: t.o_sched),
         expect=("in_progress",), check=_started_now, context=FORGED_CONTEXT, names=(),
+    ), allow(*WORKERS)),
+    ("action_on_my_way (scheduled)", action(
+        lambda t: t.o_sched, "action_on_my_way", observe=_on_my_way_notes, expect=(1,),
     ), allow(*WORKERS)),
     ("action_hold (in progress)", action(
         lambda t: t.o_prog, "action_hold", observe=state_of(lambda t: t.o_prog),
