@@ -1,10 +1,15 @@
 import { whenReady } from "@odoo/owl";
 import { mountComponent } from "@web/env";
+import { session } from "@web/session";
+import { user } from "@web/core/user";
 import { FieldServiceApp } from "./app";
+import { SyncStore } from "./sync_store";
 
 /** Boots the technician app on /field-service (not loaded in unit tests, which mount it themselves). */
 (async () => {
     performance.mark("fwo:boot");
+    const store = new SyncStore({ dbName: session.db, user: { id: user.userId, name: user.name } });
+    store.load(); // reads the phone's copy while Odoo's services start
     await whenReady();
-    await mountComponent(FieldServiceApp, document.body);
+    await mountComponent(FieldServiceApp, document.body, { props: { store } });
 })();

@@ -59,7 +59,15 @@ export class SyncStore {
         this.queue.addEventListener("change", () => this._refresh());
     }
 
-    async load() {
+    /** Reads the phone's copy (jobs, reference data, queue); once, however often it is called. */
+    load() {
+        if (!this.loading) {
+            this.loading = this._load();
+        }
+        return this.loading;
+    }
+
+    async _load() {
         await this.db.open();
         const [jobs, reference, lastSync] = await Promise.all([
             this.db.getAll("jobs"),
