@@ -150,7 +150,6 @@ class FieldWorkOrderInvoice(models.Model):
         A charge is what one invoice line bills: product, quantity, unit of
         measure and label. Prices are computed later, per invoice.
         """
-        hour = self.env.ref("uom.product_uom_hour")
         charges = {}
         for order in self:
             if order._active_invoices():
@@ -170,48 +169,7 @@ class FieldWorkOrderInvoice(models.Model):
                     "invoiced when %(allowed)s.", order=order.name, state=states[order.state],
                     allowed=" / ".join(states[s] for s in order._invoiceable_states()),
                 ))
-            job_type = order.job_type_id
-            flat_rate = job_type.billing_type == "flat_rate"
-            lines = []
-            if flat_rate:
-                lines.append({
-                    "product": job_type.flat_rate_product_id, "quantity": 1.0,
-                    "uom": job_type.flat_rate_product_id.uom_id,
-                    "name": _("%(product)s\n%(order)s - %(job_type)s (flat rate)",
-                              product=job_type.flat_rate_product_id.display_name,
-                              order=order.name, job_type=job_type.name),
-                })
-            else:
-                hours = defaultdict(float)
-                for labor in order.labor_ids:
-                    hours[labor.user_id] += labor.duration
-                hours = {user: qty for user, qty in hours.items() if qty > 0}
-                product = order.labor_product_id
-                if hours and not product:
-                    raise UserError(_(
-                        "%(order)s has labor hours but no labor product: set one on the order "
-                        "(or a default in the Field Service settings).", order=order.name,
-                    ))
-                if hours and product.uom_id.category_id != hour.category_id:
-                    raise UserError(_(
-                        "%(order)s: the labor product %(product)s must be sold by time "
-                        "(its unit is %(uom)s).", order=order.name,
-                        product=product.display_name, uom=product.uom_id.name,
-                    ))
-                for user in sorted(hours, key=lambda u: (u.name or "", u.id)):
-                    lines.append({
-                        "product": product, "quantity": hours[user], "uom": hour,
-                        "name": _("%(product)s\n%(order)s - %(technician)s", order=order.name,
-                                  product=product.display_name, technician=user.name),
-                    })
-            if not (flat_rate and job_type.materials_included):
-                for material in order.material_ids.filtered(lambda m: m.quantity_used > 0):
-                    lines.append({
-                        "product": material.product_id, "quantity": material.quantity_used,
-                        "uom": material.product_uom_id,
-                        "name": _("%(product)s\n%(order)s", order=order.name,
-                                  product=material.product_id.display_name),
-                    })
+            lines = order._fwo_charges()
             if not lines:
                 raise UserError(_(
                     "%(order)s has nothing to invoice: no labor hours, no material used and no "
@@ -228,6 +186,59 @@ class FieldWorkOrderInvoice(models.Model):
                     ))
             charges[order] = lines
         return charges
+
+    def _fwo_charges(self):
+        """The charges of one order: its flat rate or its hours, then its materials."""
+        self.ensure_one()
+        hour = self.env.ref("uom.product_uom_hour")
+        order = self
+        job_type = order.job_type_id
+        lines = []
+        if job_type.billing_type == "flat_rate":
+            lines.append({
+                "product": job_type.flat_rate_product_id, "quantity": 1.0,
+                "uom": job_type.flat_rate_product_id.uom_id,
+                "name": _("%(product)s\n%(order)s - %(job_type)s (flat rate)",
+                          product=job_type.flat_rate_product_id.display_name,
+                          order=order.name, job_type=job_type.name),
+            })
+        else:
+            hours = defaultdict(float)
+            for labor in order.labor_ids:
+                hours[labor.user_id] += labor.duration
+            hours = {user: qty for user, qty in hours.items() if qty > 0}
+            product = order.labor_product_id
+            if hours and not product:
+                raise UserError(_(
+                    "%(order)s has labor hours but no labor product: set one on the order "
+                    "(or a default in the Field Service settings).", order=order.name,
+                ))
+            if hours and product.uom_id.category_id != hour.category_id:
+                raise UserError(_(
+                    "%(order)s: the labor product %(product)s must be sold by time "
+                    "(its unit is %(uom)s).", order=order.name,
+                    product=product.display_name, uom=product.uom_id.name,
+                ))
+            for user in sorted(hours, key=lambda u: (u.name or "", u.id)):
+                lines.append({
+                    "product": product, "quantity": hours[user], "uom": hour,
+                    "name": _("%(product)s\n%(order)s - %(technician)s", order=order.name,
+                              product=product.display_name, technician=user.name),
+                })
+        return lines + order._fwo_material_charges()
+
+    def _fwo_material_charges(self):
+        """The used materials, unless the order's flat-rate job type includes them."""
+        self.ensure_one()
+        job_type = self.job_type_id
+        if job_type.billing_type == "flat_rate" and job_type.materials_included:
+            return []
+        return [{
+            "product": material.product_id, "quantity": material.quantity_used,
+            "uom": material.product_uom_id,
+            "name": _("%(product)s\n%(order)s", order=self.name,
+                      product=material.product_id.display_name),
+        } for material in self.material_ids.filtered(lambda m: m.quantity_used > 0)]
 
     def _prepare_invoice_vals(self, charges, grouped=False):
         """Invoice values per company, priced the way a sales order line is.
@@ -273,10 +284,15 @@ class FieldWorkOrderInvoice(models.Model):
                 date = order.date_completed or fields.Datetime.now()
                 for charge in charges[order]:
                     product = charge["product"].with_company(company)
-                    price = pricelist._get_product_price(
-                        product, charge["quantity"], currency=currency, uom=charge["uom"],
-                        date=date,
-                    )
+                    if "price_unit" in charge:  # an agreed price, not the pricelist's
+                        price = charge["currency"]._convert(
+                            charge["price_unit"], currency, company, date,
+                        )
+                    else:
+                        price = pricelist._get_product_price(
+                            product, charge["quantity"], currency=currency, uom=charge["uom"],
+                            date=date,
+                        )
                     taxes = product.taxes_id._filter_taxes_by_company(company)
                     line_commands.append(Command.create({
                         "display_type": "product",

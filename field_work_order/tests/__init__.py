@@ -14,3 +14,6 @@ from . import test_work_order_analysis
 from . import test_out_of_the_box
 from . import test_work_order_overlap
 from . import test_work_order_mail
+from . import test_agreement
+from . import test_agreement_invoice
+from . import test_agreement_concurrency

@@ -270,6 +270,7 @@ SYSTEM_FIELDS = {
     "signed_on": "2021-01-01 00:00:00", "report_to_send": True, "sync_version": 999,
     "name": "WO/FORGED/1", "parent_id": lambda t: t.o_done.id,
     "date_last_state_update": "2021-01-01 00:00:00", "invoice_status": "invoiced",
+    "visit_date": "2021-01-01",
 }
 
 
