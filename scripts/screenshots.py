@@ -40,6 +40,24 @@ def shot(page, url, name, wait=".o_action_manager .o_view_controller", click=Non
     print(f"docs/images/{name}.png")
 
 
+def settings_block(page, base, name):
+    """The Customers by Email block of the Field Service settings, with its title (docs/portal.md)."""
+    page.goto(f"{base}/odoo/action-field_work_order.field_work_order_config_settings_action")
+    page.wait_for_selector("#fwo_intake_alias", timeout=30000)
+    page.wait_for_timeout(800)
+    box = page.evaluate("""() => {
+        const block = document.querySelector('#fwo_intake_alias').closest('.o_settings_container');
+        const title = block.previousElementSibling;
+        title.scrollIntoView();
+        window.scrollBy(0, -8);
+        const top = title.getBoundingClientRect(), bottom = block.getBoundingClientRect();
+        return {x: bottom.left, y: top.top - 8, width: bottom.width, height: bottom.bottom - top.top + 16};
+    }""")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(OUT / f"{name}.png"), clip=box)
+    print(f"docs/images/{name}.png")
+
+
 def main():
     base = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:8069"
     db = sys.argv[2] if len(sys.argv) > 2 else "fwo_demo"
@@ -56,6 +74,10 @@ def main():
         shot(desk, f"{action}/{prop}", "dispatcher-form", wait=".o_form_view")
         shot(desk, f"{action}?view_type=calendar", "dispatcher-calendar", wait=".o_calendar_view")
         shot(desk, f"{action}?view_type=list", "dispatcher-list", wait=".o_list_view")
+
+        admin = browser.new_page(viewport=DESKTOP)
+        login(admin, base, "admin", "admin")
+        settings_block(admin, base, "settings-customers-by-email")
 
         phone_ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         phone = phone_ctx.new_page()
