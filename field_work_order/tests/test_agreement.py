@@ -1,6 +1,7 @@
 """Maintenance agreements: visit dates, generation exactly once, states, bad input (frozen time)."""
 
 from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -253,6 +254,28 @@ class TestAgreementGeneration(AgreementCommon):
             self.assertEqual(Agreement._cron_generate_orders(), (1, 0))
         self.assertEqual(self.dates(agreements[0], self.site),
                          ["2030-01-15", "2030-02-15", "2030-03-15"])
+
+    def test_cron_goes_on_past_an_agreement_in_error(self):
+        broken = self.agreement(name="Broken", date_start="2030-01-15")
+        fine = self.agreement(name="Fine", date_start="2030-01-15")
+        Agreement = type(self.env["field.work.order.agreement"])
+        original = Agreement._create_visits
+
+        def create_visits(agreement, vals_list):
+            if agreement == broken:
+                raise UserError("Preferred technician left")
+            return original(agreement, vals_list)
+
+        with patch.object(Agreement, "_create_visits", create_visits), \
+                freeze_time("2030-01-10 08:00:00"), \
+                self.assertLogs("odoo.addons.field_work_order.models.field_work_order_agreement",
+                                "WARNING") as logs:
+            self.assertEqual(self.env["field.work.order.agreement"]._cron_generate_orders(), (2, 0))
+        self.assertIn("Broken", logs.output[0])
+        self.assertEqual((len(self.orders(broken)), len(self.orders(fine))), (0, 3))
+        self.assertEqual(broken.date_next_check, datetime(2030, 1, 11, 8, 0))  # tried tomorrow
+        self.run_cron("2030-01-11 08:00:00")
+        self.assertEqual(len(self.orders(broken)), 3)
 
     def test_draft_creates_nothing(self):
         agreement = self.agreement(activate=False)
