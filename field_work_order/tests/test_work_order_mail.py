@@ -26,6 +26,12 @@ class TestWorkOrderMail(WorkOrderCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Whatever the database was set to: no alias, every email switched off.
+        cls.company._fwo_set_alias_name(False)
+        cls.company.write({
+            "fwo_notify_request": False, "fwo_notify_scheduled": False,
+            "fwo_notify_on_way": False, "fwo_send_report_on_done": False,
+        })
         domain = cls.env["mail.alias.domain"].create({"name": "fwo-intake.example.com"})
         cls.company.alias_domain_id = domain
         # Set in the settings, as an administrator does it.
@@ -106,6 +112,25 @@ class TestWorkOrderMail(WorkOrderCommon):
         self.assertEqual(len(incoming), 1)
         self.assertEqual(incoming.author_id, self.mary)
         self.assertEqual(incoming.attachment_ids, attachments)
+
+    def test_photos_are_recognised_by_content_not_name(self):
+        msg = EmailMessage()
+        msg["From"] = "mary@property.example"
+        msg["To"] = self.alias_email
+        msg["Subject"] = "Pictures"
+        msg["Message-Id"] = make_msgid(domain="property.example")
+        msg.set_content("See attached.")
+        msg.add_attachment(PDF, maintype="image", subtype="png", filename="fake.png")
+        msg.add_attachment(b"\x89PNG not really", maintype="image", subtype="png", filename="broken.png")
+        msg.add_attachment(png_bytes((0, 90, 0)), maintype="application", subtype="octet-stream",
+                           filename="scan.bin")
+        order = self.Order.browse(self.process(msg.as_bytes()))
+        self.assertEqual(len(order.photo_ids), 1)
+        self.assertEqual(base64.b64decode(order.photo_ids.image), png_bytes((0, 90, 0)))
+        kept = self.env["ir.attachment"].search([
+            ("res_model", "=", order._name), ("res_id", "=", order.id),
+        ])
+        self.assertEqual(sorted(kept.mapped("name")), ["broken.png", "fake.png"])
 
     def test_unknown_sender_gets_a_new_contact(self):
         partners = self.env["res.partner"].search_count([])
