@@ -58,7 +58,6 @@
             ("remove", "web/static/src/core/user_switch/**/*"),
             ("remove", "web/static/src/core/pwa/**/*"),
             ("remove", "web/static/src/core/datetime/**/*"),
-            ("remove", "web/static/src/core/effects/**/*"),
             ("remove", "web/static/src/core/file_upload/**/*"),
             ("remove", "web/static/src/core/dropzone/**/*"),
             ("remove", "web/static/src/core/colorlist/**/*"),
