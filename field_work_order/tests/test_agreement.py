@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import _
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -20,6 +21,8 @@ class AgreementCommon(WorkOrderCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.partner_id.tz = "Europe/Brussels"
+        # The cron takes every due agreement of the database: only this class's count here.
+        cls.env["field.work.order.agreement"].search([]).active = False
         cls.tech.tz = "Europe/Brussels"
         Partner = cls.env["res.partner"]
         cls.site2 = Partner.create({
@@ -263,7 +266,7 @@ class TestAgreementGeneration(AgreementCommon):
 
         def create_visits(agreement, vals_list):
             if agreement == broken:
-                raise UserError("Preferred technician left")
+                raise UserError(_("Preferred technician left"))
             return original(agreement, vals_list)
 
         with patch.object(Agreement, "_create_visits", create_visits), \
