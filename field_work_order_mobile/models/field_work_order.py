@@ -32,6 +32,7 @@ STATE_OPS = {
     "hold": "action_hold",
     "resume": "action_resume",
     "complete": "action_complete",
+    "on_my_way": "action_on_my_way",  # no status change: tells the customer (once per visit)
 }
 OP_TYPES = (*STATE_OPS, "note", "material", "labor", "photo", "signature", "checklist", "set")
 PHOTO_KINDS = ("before", "after", "other")

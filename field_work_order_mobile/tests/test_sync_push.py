@@ -220,6 +220,27 @@ class TestSyncPush(SyncCommon):
         self.assertEqual(error["status"], "error")
         self.assertIn("required checklist items are not done", error["message"])
 
+    def test_on_my_way(self):
+        """The technician's On My Way from the phone: a chatter note, the customer's email once."""
+        self.company.fwo_notify_on_way = True
+        self.order.partner_id.email = "customer@example.com"
+        customer_mails = [("model", "=", "field.work.order"), ("res_id", "=", self.order.id),
+                          ("recipient_ids.email", "=", "customer@example.com")]
+        before = self.env["mail.mail"].search_count(customer_mails)
+        first, second = self.push(self.tech, self.op(self.order, "on_my_way", at=self.t("08:40")),
+                                  self.op(self.order, "on_my_way", at=self.t("08:45")))
+        self.assertEqual((first["status"], second["status"]), ("applied", "applied"))
+        self.assertEqual(self.order.state, "scheduled")
+        note = self.env.ref("mail.mt_note")
+        on_way = self.order.message_ids.filtered(lambda m: m.subtype_id == note and "is on the way" in str(m.body))
+        self.assertEqual(len(on_way), 2)
+        self.assertEqual(self.env["mail.mail"].search_count(customer_mails) - before, 1)
+        # Once the job is under way the phone's On My Way is a conflict, as any late transition.
+        self.push(self.tech, self.op(self.order, "start", at=self.t("09:00")))
+        late, = self.push(self.tech, self.op(self.order, "on_my_way", at=self.t("09:05")))
+        self.assertEqual(late["status"], "conflict")
+        self.assertEqual(late["current"]["state"], "in_progress")
+
     def test_set_conflicts_only_on_the_same_field(self):
         base = self.order.sync_version
         self.order.with_user(self.dispatcher).unit_number = "12"

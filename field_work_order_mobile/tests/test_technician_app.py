@@ -52,7 +52,7 @@ class TestTechnicianApp(HttpCase):
         ops = self.env["field.work.order.sync.operation"].search([("order_id", "=", order.id)], order="id")
         self.assertEqual(
             ops.mapped("type"),
-            ["start", "photo", "material", "checklist", "note", "signature", "complete"],
+            ["on_my_way", "start", "photo", "material", "checklist", "note", "signature", "complete"],
         )
         self.assertEqual(set(ops.mapped("status")), {"applied"})
         self.assertEqual(ops.user_id, self.tech)

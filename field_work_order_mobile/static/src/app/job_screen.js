@@ -115,6 +115,11 @@ export class JobScreen extends Component {
         return this.act("hold");
     }
 
+    /** Tells the office, and the customer if the company sends that email, that you are coming. */
+    onMyWay() {
+        return this.act("on_my_way");
+    }
+
     onComplete() {
         const missing = this.openRequired;
         if (missing.length) {

@@ -55,6 +55,8 @@ function applyOne(job, op, user) {
             return { ...job, state: "on_hold", labor: closeLabor(job.labor, user.id, op.at) };
         case "complete":
             return { ...job, state: "done", date_completed: op.at, labor: closeLabor(job.labor, user.id, op.at) };
+        case "on_my_way":
+            return { ...job, on_my_way: op.at };
         case "note":
             return {
                 ...job,

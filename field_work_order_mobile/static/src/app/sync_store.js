@@ -260,6 +260,7 @@ export function operationLabel(op) {
     const labels = {
         start: _t("Start"),
         hold: _t("Hold"),
+        on_my_way: _t("On my way"),
         resume: _t("Resume"),
         complete: _t("Complete"),
         note: _t("Note"),

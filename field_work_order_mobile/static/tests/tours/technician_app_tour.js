@@ -78,6 +78,18 @@ registry.category("web_tour.tours").add("field_work_order_mobile_technician_app"
             run: checkPhoneLayout,
         },
         {
+            content: "Leaving for the job: On my way",
+            trigger: ".o_fwo_on_my_way:enabled",
+            run: "click",
+        },
+        {
+            content: "Sent (no longer pending)",
+            trigger: ".o_fwo_status .o_fwo_pending.text-bg-light",
+        },
+        {
+            trigger: ".o_fwo_on_my_way:enabled",
+        },
+        {
             content: "Start the job",
             trigger: ".o_fwo_next_step.o_fwo_step_start",
             run: "click",
