@@ -57,6 +57,8 @@ export class OperationQueue extends EventBus {
         this.retryTimer = null;
         this.flushing = null;
         this.nextRetryAt = null;
+        // What a scheduled retry runs (the store makes it a whole sync: push, then pull).
+        this.retryWith = () => this.flush();
     }
 
     async load() {
@@ -178,7 +180,7 @@ export class OperationQueue extends EventBus {
         this.nextRetryAt = Date.now() + delay;
         this.retryTimer = this.timers.setTimeout(() => {
             this.retryTimer = null;
-            this.flush().catch(() => {});
+            Promise.resolve(this.retryWith()).catch(() => {});
         }, delay);
     }
 

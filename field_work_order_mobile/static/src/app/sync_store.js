@@ -43,6 +43,7 @@ export class SyncStore {
         this.call = call;
         this.db = new AppDatabase(databaseName(dbName, user.id), indexedDB);
         this.queue = new OperationQueue(this.db, { push: (operations) => call("sync_push", { operations }) }, timers);
+        this.queue.retryWith = () => this.sync(); // back online: status bar and jobs updated too
         this.jobs = new Map();
         this.state = reactive({
             ready: false,
