@@ -450,10 +450,14 @@ class FieldWorkOrderAgreement(models.Model):
 
     def _generate_agreement_orders(self, last):
         self.ensure_one()
-        until = self._today() + timedelta(days=self.lead_days)
+        today = self._today()
+        until = today + timedelta(days=self.lead_days)
         vals_list, capped = [], False
+        # A site added to an agreement that already has visits starts today, not at the first visit.
+        started = any((self.id, site.id) in last for site in self.service_partner_ids)
         for site in self.service_partner_ids:
-            dates = self._visit_dates(last.get((self.id, site.id)), until)
+            after = last.get((self.id, site.id)) or (started and today - timedelta(days=1))
+            dates = self._visit_dates(after, until)
             capped = capped or len(dates) >= MAX_VISITS_PER_RUN
             vals_list += [self._visit_vals(site, day) for day in dates]
         created = self._create_visits(vals_list) if vals_list else self.env["field.work.order"]

@@ -179,6 +179,20 @@ class TestAgreementGeneration(AgreementCommon):
             self.assertFalse(agreement._generate_orders())
         self.assertEqual(len(self.orders(agreement)), 9)
 
+    def test_site_added_later_starts_today(self):
+        agreement = self.agreement(date_start="2030-01-15", service_partner_ids=[(6, 0, self.site.ids)])
+        self.run_cron("2030-01-10 08:00:00")
+        self.run_cron("2030-05-10 08:00:00")
+        self.assertEqual(self.dates(agreement), ["2030-01-15", "2030-02-15", "2030-03-15", "2030-04-15",
+                                                 "2030-05-15"])
+        agreement.service_partner_ids = [(4, self.site2.id)]
+        self.run_cron("2030-06-20 08:00:00")
+        # The new site: no visits before it was added (June 20), the next one within the lead time.
+        self.assertEqual(self.dates(agreement, self.site2), [])
+        self.run_cron("2030-07-05 08:00:00")
+        self.assertEqual(self.dates(agreement, self.site2), ["2030-07-15"])
+        self.assertEqual(self.dates(agreement, self.site)[-2:], ["2030-06-15", "2030-07-15"])
+
     def test_unique_index_refuses_a_second_order_for_a_visit(self):
         agreement = self.agreement(date_start="2030-01-15")
         self.run_cron("2030-01-10 08:00:00")
