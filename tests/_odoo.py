@@ -6,10 +6,12 @@ import socket
 import subprocess
 import time
 import xmlrpc.client
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import urlopen
 
 import psycopg2
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo/18.0"))
@@ -28,6 +30,25 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def db_from_env():
+    """The database scripts/test installed our addons in."""
+    db = os.environ.get("FWO_TEST_DB")
+    if not db:
+        pytest.fail("FWO_TEST_DB is not set: run the tests through scripts/test")
+    return db
+
+
+@contextmanager
+def serving(db):
+    """A started OdooServer on ``db``, stopped when the block ends."""
+    server = OdooServer(db)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class OdooServer:

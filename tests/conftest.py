@@ -5,21 +5,12 @@ FWO_TEST_DB; the ``odoo`` fixture starts Odoo on a free port on it, waits
 until it answers, and stops it at the end of the session.
 """
 
-import os
-
 import pytest
 
-from ._odoo import OdooServer
+from ._odoo import db_from_env, serving
 
 
 @pytest.fixture(scope="session")
 def odoo():
-    db = os.environ.get("FWO_TEST_DB")
-    if not db:
-        pytest.fail("FWO_TEST_DB is not set: run the tests through scripts/test")
-    server = OdooServer(db)
-    server.start()
-    try:
+    with serving(db_from_env()) as server:
         yield server
-    finally:
-        server.stop()

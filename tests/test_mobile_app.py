@@ -10,7 +10,6 @@ in a fresh browser context (its own cookies, cache and IndexedDB).
 import base64
 import io
 import json
-import os
 import time
 import uuid
 from urllib.request import Request, urlopen
@@ -20,7 +19,7 @@ from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from ._browser import launch, login
-from ._odoo import OdooServer
+from ._odoo import db_from_env, serving
 from ._orders import make_order, make_world, read
 from ._rpc import Rpc
 
@@ -34,15 +33,8 @@ QUEUED = f"""() => {STORE}.queue.operations.map(
 
 @pytest.fixture(scope="module")
 def server():
-    db = os.environ.get("FWO_TEST_DB")
-    if not db:
-        pytest.fail("FWO_TEST_DB is not set: run the tests through scripts/test")
-    server = OdooServer(db)
-    server.start()
-    try:
+    with serving(db_from_env()) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
