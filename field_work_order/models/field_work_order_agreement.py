@@ -539,10 +539,15 @@ class FieldWorkOrderAgreement(models.Model):
     # Per-period invoicing
     # ------------------------------------------------------------------
     def _due_periods(self, today):
-        """[(start, end)] of the periods begun by ``today`` and not invoiced yet."""
+        """[(start, end)] of the periods begun by ``today`` and not invoiced yet.
+
+        A period whose invoice was cancelled or deleted is due again.
+        """
         self.ensure_one()
         months = PERIOD_MONTHS[self.invoice_period]
-        done = set(self.period_ids.mapped("date_start"))
+        done = set(self.period_ids.filtered(
+            lambda p: p.move_id and p.move_id.state != "cancel"
+        ).mapped("date_start"))
         last_day = min(filter(None, [today, self.date_end]))
         if self.visit_count:
             last_day = min(last_day, self.date_start + self._interval(self.visit_count - 1))
@@ -611,12 +616,16 @@ class FieldWorkOrderAgreement(models.Model):
                     "one on the product or its category.", agreement=agreement.name,
                     product=product.display_name,
                 ))
+            freed = {p.date_start: p for p in agreement.period_ids}
             for start, end in due:
                 invoice = agreement._create_period_invoice(product, start, end)
-                Period.create({
-                    "agreement_id": agreement.id, "date_start": start, "date_end": end,
-                    "move_id": invoice.id,
-                })
+                if start in freed:  # its last invoice was cancelled or deleted
+                    freed[start].sudo().move_id = invoice
+                else:
+                    Period.create({
+                        "agreement_id": agreement.id, "date_start": start, "date_end": end,
+                        "move_id": invoice.id,
+                    })
                 invoices |= invoice
         return invoices
 

@@ -166,6 +166,30 @@ class TestAgreementInvoice(InvoiceCommon, TransactionCase):
             })
             self.env.flush_all()
 
+    def test_per_period_cancelled_invoice_frees_its_period(self):
+        agreement = self.agreement(price_type="per_period", price=300.0, date_end="2030-12-31")
+        as_accountant = agreement.with_user(self.accountant)
+        with freeze_time("2030-03-20 08:00:00"):
+            as_accountant.action_invoice_period()
+            first = agreement.period_ids.sorted("date_start")[1].move_id
+            first.with_user(self.accountant).button_cancel()
+            again = as_accountant.action_invoice_period()
+            third = agreement.period_ids.sorted("date_start")[2].move_id
+            third.with_user(self.accountant).unlink()
+            last = as_accountant.action_invoice_period()
+            nothing = as_accountant.action_invoice_period()
+        redone = self.Move.search(again["domain"])
+        self.assertEqual(len(redone), 1)
+        self.assertEqual(redone.amount_untaxed, 300.0)
+        self.assertIn("2030-02-15 - 2030-03-14", redone.invoice_line_ids.name)
+        self.assertEqual(len(self.Move.search(last["domain"])), 1)
+        self.assertEqual(nothing["domain"], [("id", "in", [])])
+        periods = agreement.period_ids.sorted("date_start")
+        self.assertEqual(len(periods), 3)
+        self.assertEqual(periods[1].move_id, redone)
+        self.assertEqual(periods.move_id.mapped("state"), ["draft", "draft", "draft"])
+        self.assertEqual(self.Move.browse(first.id).state, "cancel")
+
     def test_per_period_refusals(self):
         per_visit = self.agreement()
         with self.assertRaisesRegex(UserError, "not billed per period"):
