@@ -31,13 +31,14 @@ import threading
 import uuid
 import xmlrpc.client
 from datetime import timedelta
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 from PIL import Image
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 
 from odoo.addons.field_work_order.tests.common import PNG
 
@@ -270,7 +271,7 @@ SYSTEM_FIELDS = {
     "signed_on": "2021-01-01 00:00:00", "report_to_send": True, "sync_version": 999,
     "name": "WO/FORGED/1", "parent_id": lambda t: t.o_done.id,
     "date_last_state_update": "2021-01-01 00:00:00", "invoice_status": "invoiced",
-    "visit_date": "2021-01-01",
+    "visit_date": "2021-01-01", "agreement_id": lambda t: t.agreement.id,
 }
 
 
@@ -339,6 +340,60 @@ def _system_rows():
     return rows
 
 
+def _agreement_orders(t):
+    return (t.env["field.work.order"].search_count([("agreement_id", "=", t.agreement.id)]),)
+
+
+def _agreement_rows():
+    """Maintenance agreements: dispatchers run them, invoicing users read and bill them."""
+    model = "field.work.order.agreement"
+    return [
+        ("agreement: read", Call(
+            model, "read", lambda t: [[t.agreement.id], ["name", "state"]],
+            check=lambda t, role, result: [(r["name"], r["state"]) for r in result]
+            == [("Matrix Agreement", "active")], names=("agreement",),
+        ), allow("D", "X")),
+        ("agreement: create", Call(
+            model, "create", lambda t: [{
+                "name": "matrix: new agreement", "company_id": t.c1.id, "price_type": "none",
+                "partner_id": t.customer.id,
+                "service_partner_ids": [(6, 0, t.customer.ids)], "job_type_id": t.job_type.id,
+            }],
+            observe=_lines(model, lambda t: [("name", "=", "matrix: new agreement")]),
+            expect=(1,), names=("agreement", "dispatcher"),
+        ), allow("D")),
+        ("agreement: write the interval", write(
+            lambda t: t.agreement, {"interval_number": 2}, model=model,
+            names=("agreement", "dispatcher"),
+        ), allow("D")),
+        ("agreement: write the status", write(
+            lambda t: t.agreement, {"state": "ended"}, model=model, names=("agreement", "state"),
+        ), allow()),
+        ("agreement: action_generate_orders (one visit due)", Call(
+            model, "action_generate_orders", lambda t: [[t.agreement.id]],
+            observe=_agreement_orders, expect=(1,), check=lambda t, role, result: result is True,
+            names=("agreement", "dispatcher"),
+        ), allow("D")),
+        ("agreement: action_pause", Call(
+            model, "action_pause", lambda t: [[t.agreement.id]],
+            observe=observe_fields(lambda t: t.agreement, ["state"]), expect=("paused",),
+            check=lambda t, role, result: result is True, names=("agreement", "dispatcher"),
+        ), allow("D")),
+        ("agreement: action_invoice_period (one period begun)", Call(
+            model, "action_invoice_period", lambda t: [[t.agreement_pp.id]],
+            observe=_lines("field.work.order.agreement.period",
+                           lambda t: [("agreement_id", "=", t.agreement_pp.id)]),
+            expect=(1,), check=window("account.move"),
+            names=("agreement", "journal entry", "invoice"),
+        ), allow("X")),
+        ("agreement: unlink", Call(
+            model, "unlink", lambda t: [[t.agreement.id]],
+            observe=_exists(lambda t: t.agreement), expect=(False,),
+            names=("agreement", "dispatcher"),
+        ), allow("D")),
+    ]
+
+
 MATRIX = [
     # --- reading ---------------------------------------------------------
     ("read name, state", Call(
@@ -351,6 +406,7 @@ MATRIX = [
       for fname, value in SITE_FIELDS.items()],
     *_planning_rows(),
     *_system_rows(),
+    *_agreement_rows(),
     ("write signature, signed_by (in progress)", write(
         lambda t: t.o_prog, lambda t: {"signature": t.new_signature, "signed_by": "Morgan Owner"},
         ["signature", "signed_by"], expect=lambda t, role: (t.new_signature.encode(), "Morgan Owner"),
@@ -744,12 +800,24 @@ class TestAccessMatrix(HttpCase):
         done.write({"signature": cls.signature_png, "signed_by": "Casey Client"})
         closed_labor(cls.o_done, cls.tech_h, 1)
         done.action_complete()
+        # Agreements begun three days ago: one visit due, one monthly period begun.
+        Agreement = env["field.work.order.agreement"].with_user(cls.disp)
+        begun = fields.Date.today() - timedelta(days=3)
+        cls.agreement, cls.agreement_pp = (Agreement.create({
+            "partner_id": cls.customer.id, "service_partner_ids": [(6, 0, cls.customer.ids)],
+            "job_type_id": cls.job_type.id, "interval_number": 1, "interval_type": "month",
+            "date_start": begun, "lead_days": 0, **vals,
+        }) for vals in ({"name": "Matrix Agreement", "price_type": "none"}, {
+            "name": "Matrix Yearly Fee", "price_type": "per_period", "price": 1200.0,
+            "product_id": cls.labor_product.id, "invoice_period": "month",
+        }))
+        (cls.agreement | cls.agreement_pp).action_activate()
         cls.orders = env["field.work.order"].with_context(active_test=False).search(
             [("partner_id", "=", cls.customer.id)])
         env.flush_all()
 
         for name, value in vars(cls).copy().items():  # read as the test, not as their creator
-            if name.startswith(("o_", "labor_", "required_", "planned_", "photo")):
+            if name.startswith(("o_", "labor_", "required_", "planned_", "photo", "agreement")):
                 setattr(cls, name, value.with_env(env))
 
     @staticmethod
@@ -895,3 +963,23 @@ class TestAccessMatrix(HttpCase):
         }
         self.assertFalse(sorted(actions - in_matrix), "actions of field.work.order missing from MATRIX")
         self.assertTrue({"action_start", "action_archive"} <= actions)  # the scan sees both kinds
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrixDoc(BaseCase):
+    """docs/security.md prints ``MATRIX``: a row added to one and not the other fails."""
+
+    def test_security_doc_prints_the_matrix(self):
+        doc = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+        text = doc.read_text().split("## The access matrix", 1)[1].split("\n## ", 1)[0]
+        marks = {True: "✓", False: "✗"}
+        printed = {}
+        for line in text.splitlines():
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if len(cells) == len(ROLES) + 1 and set(cells[1:]) <= {"✓", "✗", "—"}:
+                printed[cells[0]] = cells[1:]
+        tested = {
+            label: [marks[expected[role]] if role in expected else "—" for role in ROLES]
+            for label, _spec, expected in MATRIX
+        }
+        self.assertEqual(printed, tested)
