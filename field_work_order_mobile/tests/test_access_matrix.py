@@ -33,7 +33,7 @@ import xmlrpc.client
 from datetime import timedelta
 from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 from PIL import Image
 
@@ -112,14 +112,15 @@ class Call:
 
 
 class Http:
-    """A GET of a URL with the role's web session: a PDF, or the bytes of an image."""
+    """A GET of a URL with the role's web session: a PDF, the bytes of an image, or a page."""
 
     protocols = HTTP
     observe = None
 
-    def __init__(self, url, content=None):
+    def __init__(self, url, content=None, page=None):
         self.url = url
         self.content = content  # callable(t) -> expected bytes; None: a PDF
+        self.page = page  # bytes the page must hold, served at the URL itself (no redirect)
 
 
 # --- builders of common rows -------------------------------------------------
@@ -200,6 +201,16 @@ def _pull_check(t, role, result):
     if role in WORKERS:
         return t.o_prog.id in ids
     return not ids & set(t.orders.ids)  # allowed to call, sees none of C1's orders
+
+
+def _reference_check(t, role, result):
+    """The catalog, and the caller's own van only: A has one (the parts of the done order left it)."""
+    names = {product["name"] for product in result["products"]}
+    if not {"Matrix Filter", "Matrix Tape"} <= names:
+        return False
+    if role == "A":
+        return result["van"] and result["van"]["id"] == t.tech_a.fwo_van_location_id.id
+    return result["van"] is False
 
 
 def _push_check(t, role, result):
@@ -546,6 +557,10 @@ MATRIX = [
         expect=lambda t, role: ("in_progress",) if role in WORKERS else ("scheduled",),
         check=_push_check, names=("technician",), named=("X", "P"),
     ), allow("A", "H", "B", "D", "D2")),
+    ("sync_reference (A: their own van; others: no van)", Call(
+        "field.work.order", "sync_reference", [], {"after_id": False, "limit": 500},
+        check=_reference_check, names=("technician",), named=("X", "P"),
+    ), allow("A", "H", "B", "D", "D2")),
     # --- lines of the order ------------------------------------------------
     ("checklist: tick the required item", Call(
         "field.work.order.checklist.line", "write",
@@ -649,6 +664,10 @@ MATRIX = [
     ("GET /web/content signature", Http(
         lambda t: f"/web/content/field.work.order/{t.o_done.id}/signature",
         _bytes(lambda t: t.o_done, "signature")), allow(*READERS)),
+    # Technicians (dispatchers are ones) get the app; the others are sent elsewhere.
+    ("GET /field-service (the Technician App)", Http(
+        lambda t: "/field-service", page=b"field_work_order_mobile.assets_app"),
+     allow("A", "H", "B", "D", "D2")),
 ]
 
 
@@ -902,7 +921,11 @@ class TestAccessMatrix(HttpCase):
         return None
 
     def _judge_http(self, spec, role, allowed, response):
-        if spec.content is None:
+        if spec.page is not None:
+            good = (response.status_code == 200 and spec.page in response.content
+                    and urlparse(response.url).path == urlparse(spec.url(self)).path)
+            what = "the page"
+        elif spec.content is None:
             good = (response.status_code == 200 and response.content.startswith(b"%PDF")
                     and response.headers.get("Content-Type", "").startswith("application/pdf"))
             what = "a PDF"
