@@ -31,8 +31,8 @@ import threading
 import uuid
 import xmlrpc.client
 from datetime import timedelta
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import quote, urlparse
 
 from PIL import Image
