@@ -40,7 +40,6 @@ class FieldWorkOrderPortal(models.Model):
     _inherit = ["field.work.order", "portal.mixin"]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for order in self:
             order.access_url = f"/my/work-orders/{order.id}"
 
