@@ -47,6 +47,16 @@ class FieldWorkOrderPortal(models.Model):
         self.ensure_one()
         return _("Service Report - %(order)s", order=self.name.replace("/", "-"))
 
+    @api.model
+    def action_share(self):
+        """Odoo's Share wizard (the order's portal link by email): the dispatchers' to send."""
+        active_id = self.env.context.get("active_id")
+        order = self.browse(active_id).exists() if isinstance(active_id, int) else self.browse()
+        if not order or self.env.context.get("active_model") != self._name:
+            raise UserError(_("Open a work order to share it."))
+        order._check_dispatcher(_("share"))
+        return super().action_share()
+
     # ------------------------------------------------------------------
     # What the portal shows
     # ------------------------------------------------------------------
