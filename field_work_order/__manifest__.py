@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "maintainers": [],
-    "depends": ["mail", "stock", "account"],
+    "depends": ["mail", "portal", "stock", "account"],
     "data": [
         "security/field_work_order_security.xml",
         "security/ir.model.access.csv",
@@ -27,13 +27,17 @@
         "report/field_work_order_templates.xml",
         "report/field_work_order_reports.xml",
         "report/field_work_order_analysis_views.xml",
+        "views/field_work_order_portal_templates.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
     ],
     "demo": ["demo/field_work_order_demo.xml"],
     "assets": {
         "web.assets_backend": [
-            "field_work_order/static/src/**/*",
+            "field_work_order/static/src/views/**/*",
+        ],
+        "web.assets_frontend": [
+            "field_work_order/static/src/portal/**/*",
         ],
         "web.assets_tests": [
             "field_work_order/static/tests/tours/**/*",

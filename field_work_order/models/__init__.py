@@ -10,6 +10,7 @@ from . import field_work_order_agreement_period
 from . import field_work_order_visit
 from . import field_work_order_report
 from . import field_work_order_mail
+from . import field_work_order_portal
 from . import field_work_order_material
 from . import field_work_order_labor
 from . import field_work_order_checklist_line

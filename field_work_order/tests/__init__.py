@@ -17,3 +17,4 @@ from . import test_work_order_mail
 from . import test_agreement
 from . import test_agreement_invoice
 from . import test_agreement_concurrency
+from . import test_portal

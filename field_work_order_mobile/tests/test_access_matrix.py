@@ -529,6 +529,12 @@ MATRIX = [
     ("action_send_report (done)", action(
         lambda t: t.o_done, "action_send_report", check=window("mail.compose.message"), names=(),
     ), allow(*WORKERS)),
+    ("action_share (Odoo's Share wizard: the portal link by email)", Call(
+        "field.work.order", "action_share", [],
+        lambda t: {"context": {"active_id": t.o_done.id, "active_model": "field.work.order"}},
+        check=lambda t, role, result: result.get("res_model") == "portal.share",
+        names=("dispatcher",),
+    ), allow("D")),
     # --- invoicing ---------------------------------------------------------
     ("action_create_invoices (done, billable, labor)", action(
         lambda t: t.o_done, "action_create_invoices", observe=_invoiced,

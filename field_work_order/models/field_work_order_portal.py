@@ -1,0 +1,333 @@
+"""The customer portal: the orders customers follow, request and sign on /my/work-orders.
+
+Portal users only read their orders (access rights and record rules). What
+they change goes through the two methods below, which check everything
+themselves and then write with the superuser's rights: the controllers call
+them, and so may any portal user over JSON-RPC or XML-RPC, with the same
+result.
+"""
+
+import base64
+import binascii
+import io
+import re
+from datetime import timedelta
+
+from PIL import Image
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .field_work_order import CLOSED_STATES
+
+#: System parameter: how many requests one portal user may send per hour.
+PORTAL_LIMIT_PARAM = "field_work_order.portal_max_per_hour"
+PORTAL_LIMIT_DEFAULT = 5
+#: System parameter: the largest photo (MB) a portal request accepts.
+PORTAL_PHOTO_MB_PARAM = "field_work_order.portal_photo_max_mb"
+PORTAL_PHOTO_MB_DEFAULT = 10
+PORTAL_MAX_PHOTOS = 10
+#: Pillow formats accepted as photos (the content decides, not the file name).
+PORTAL_IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
+#: The start of an HTML tag, comment or processing instruction: refused in texts.
+MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
+TEXT_LIMITS = {"unit_number": 64, "description": 4000, "access_instructions": 1000}
+ADDRESS_FIELDS = ("name", "street", "zip", "city")
+
+
+class FieldWorkOrderPortal(models.Model):
+    _name = "field.work.order"
+    _inherit = ["field.work.order", "portal.mixin"]
+
+    def _compute_access_url(self):
+        for order in self:
+            order.access_url = f"/my/work-orders/{order.id}"
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return _("Service Report - %(order)s", order=self.name.replace("/", "-"))
+
+    @api.model
+    def action_share(self):
+        """Odoo's Share wizard (the order's portal link by email): the dispatchers' to send."""
+        active_id = self.env.context.get("active_id")
+        order = self.browse(active_id).exists() if isinstance(active_id, int) else self.browse()
+        if not order or self.env.context.get("active_model") != self._name:
+            raise UserError(_("Open a work order to share it."))
+        order._check_dispatcher(_("share"))
+        return super().action_share()
+
+    # ------------------------------------------------------------------
+    # What the portal shows
+    # ------------------------------------------------------------------
+    def _portal_technician_name(self):
+        """The lead technician's first name: customers get no more of the user."""
+        self.ensure_one()
+        # sudo: a first name only; portal users cannot read internal users.
+        name = (self.sudo().user_id.name or "").strip()
+        return name.split()[0] if name else ""
+
+    def _portal_steps(self):
+        """(label, status) of the public progress: status is "done", "current" or "todo"."""
+        self.ensure_one()
+        steps = [
+            ("draft", _("Requested")),
+            ("scheduled", _("Scheduled")),
+            ("in_progress", _("In Progress") if self.state != "on_hold" else _("On Hold")),
+            ("done", _("Done")),
+        ]
+        position = {"draft": 0, "scheduled": 1, "in_progress": 2, "on_hold": 2,
+                    "done": 3, "verified": 3}.get(self.state, -1)
+        return [
+            (label, "done" if index < position or position == 3 else
+             "current" if index == position else "todo")
+            for index, (_key, label) in enumerate(steps)
+        ]
+
+    def _portal_can_sign(self):
+        """Done, not signed on site: the customer may sign on the portal."""
+        self.ensure_one()
+        return self.state in CLOSED_STATES and not self.signature
+
+    @api.model
+    def _portal_address_label(self, address):
+        """"Annex: 5 Side Street, 1000 Brussels": the address's own name, then where it is."""
+        # sudo: the customer's own addresses (checked by the callers), name and place only.
+        address = address.sudo()
+        place = ", ".join(filter(None, [
+            address.street, address.street2, " ".join(filter(None, [address.zip, address.city])),
+        ]))
+        name = address.name or address.commercial_partner_id.name or ""
+        return f"{name}: {place}" if place else name
+
+    @api.model
+    def _portal_addresses(self):
+        """The addresses a portal user may choose: their commercial entity and its contacts."""
+        commercial = self.env.user.partner_id.commercial_partner_id
+        # sudo: the user's own company and addresses, searched by id only.
+        return self.env["res.partner"].sudo().search(
+            [("id", "child_of", commercial.id)], order="type, name, id",
+        )
+
+    # ------------------------------------------------------------------
+    # What portal users do: each method checks everything, then writes.
+    # ------------------------------------------------------------------
+    @api.model
+    def _portal_limit(self):
+        # sudo: a number, read only (system parameters are the administrator's).
+        value = self.env["ir.config_parameter"].sudo().get_param(PORTAL_LIMIT_PARAM)
+        try:
+            return max(int(value), 0) if value else PORTAL_LIMIT_DEFAULT
+        except ValueError:
+            return PORTAL_LIMIT_DEFAULT
+
+    @api.model
+    def _portal_photo_max_bytes(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PORTAL_PHOTO_MB_PARAM)
+        try:
+            mb = float(value) if value else PORTAL_PHOTO_MB_DEFAULT
+        except ValueError:
+            mb = PORTAL_PHOTO_MB_DEFAULT
+        return int(max(mb, 0) * 1024 * 1024)
+
+    @api.model
+    def _portal_check_user(self):
+        user = self.env.user
+        if not user.share or user._is_public():
+            raise AccessError(_("Work orders are requested here by customers with portal access."))
+
+    @api.model
+    def _portal_text(self, value, label, limit):
+        """``value`` as plain text, stripped; markup and overlong texts are refused."""
+        if value in (None, False):
+            return ""
+        if not isinstance(value, str):
+            raise ValidationError(_("%(field)s must be text.", field=label))
+        text = value.strip()
+        if MARKUP.search(text):
+            raise ValidationError(_(
+                "%(field)s cannot contain HTML or script tags (text between < and >): "
+                "please write plain text.", field=label,
+            ))
+        if len(text) > limit:
+            raise ValidationError(_(
+                "%(field)s is too long: at most %(limit)s characters.", field=label, limit=limit,
+            ))
+        return text
+
+    @api.model
+    def _portal_image(self, photo, index, label=None):
+        """(name, raw bytes) of an uploaded photo, refused unless Pillow reads it as an image."""
+        if not isinstance(photo, dict) or not isinstance(photo.get("data"), str):
+            raise ValidationError(_("Photo %(index)s could not be read.", index=index))
+        name = photo.get("name") if isinstance(photo.get("name"), str) else ""
+        label = label or name or _("Photo %(index)s", index=index)
+        try:
+            content = base64.b64decode(photo["data"], validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError(_("%(photo)s could not be read.", photo=label)) from None
+        limit = self._portal_photo_max_bytes()
+        if len(content) > limit:
+            raise ValidationError(_(
+                "%(photo)s is too large (%(size).1f MB): photos may be at most %(limit).1f MB.",
+                photo=label, size=len(content) / 1048576, limit=limit / 1048576,
+            ))
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                image_format = image.format
+                image.verify()
+        except Exception:  # noqa: BLE001 - Pillow raises many kinds of errors for bad files
+            image_format = None
+        if image_format not in PORTAL_IMAGE_FORMATS:
+            raise ValidationError(_(
+                "%(photo)s is not a photo: send JPEG, PNG, GIF or WebP images.", photo=label,
+            ))
+        return name[:200], content
+
+    @api.model
+    def _portal_service_address(self, values, commercial):
+        """The address chosen in the request: one of the customer's, or a new one (not created yet)."""
+        address_id = values.get("service_partner_id")
+        new_address = values.get("new_address")
+        if address_id and new_address:
+            raise ValidationError(_("Choose one of your addresses or type a new one, not both."))
+        if new_address:
+            if not isinstance(new_address, dict):
+                raise ValidationError(_("The new address could not be read."))
+            labels = {"name": _("Address name"), "street": _("Street"), "zip": _("ZIP"),
+                      "city": _("City")}
+            address = {
+                key: self._portal_text(new_address.get(key), labels[key], 128)
+                for key in ADDRESS_FIELDS
+            }
+            if not (address["street"] and address["city"]):
+                raise ValidationError(_("A new address needs at least a street and a city."))
+            return None, address
+        if not address_id:
+            raise ValidationError(_("Choose the service location."))
+        if not isinstance(address_id, int) or isinstance(address_id, bool):
+            raise ValidationError(_("This service location is not one of your addresses."))
+        # sudo: only to tell whether the id is one of the user's own addresses.
+        address = self.env["res.partner"].sudo().browse(address_id).exists()
+        if not address or address.commercial_partner_id != commercial:
+            raise ValidationError(_("This service location is not one of your addresses."))
+        return address, None
+
+    @api.model
+    def portal_create_request(self, values):
+        """A draft order requested by the current portal user; returns its id.
+
+        ``values``: ``service_partner_id`` (one of the user's addresses) or
+        ``new_address`` (dict of name, street, zip, city), ``unit_number``,
+        ``description``, ``access_instructions``, ``priority``, ``photos``
+        (list of dicts with ``name`` and base64 ``data``). Everything is
+        checked before anything is written; then the order, the address and
+        the photos are created with the superuser's rights, the dispatchers'
+        board is told and the customer gets the request received email.
+        """
+        self._portal_check_user()
+        if not isinstance(values, dict):
+            raise ValidationError(_("The request could not be read."))
+        user = self.env.user
+        partner = user.partner_id
+        commercial = partner.commercial_partner_id
+        since = fields.Datetime.now() - timedelta(hours=1)
+        # sudo: counting the user's own requests, whatever the record rules show.
+        recent = self.sudo().with_context(active_test=False).search_count([
+            ("create_uid", "=", user.id), ("create_date", ">=", since),
+        ])
+        if recent >= self._portal_limit():
+            raise UserError(_(
+                "You already sent %(limit)s requests in the last hour: please wait a little "
+                "or call us.", limit=self._portal_limit(),
+            ))
+        address, new_address = self._portal_service_address(values, commercial)
+        description = self._portal_text(
+            values.get("description"), _("Description"), TEXT_LIMITS["description"])
+        if not description:
+            raise ValidationError(_("Describe the job: what is wrong, what should be done."))
+        unit = self._portal_text(values.get("unit_number"), _("Unit"), TEXT_LIMITS["unit_number"])
+        access = self._portal_text(values.get("access_instructions"), _("Access instructions"),
+                                   TEXT_LIMITS["access_instructions"])
+        priority = values.get("priority") or "0"
+        if priority not in dict(self._fields["priority"].selection):
+            raise ValidationError(_("Choose a priority from the list."))
+        photos = values.get("photos") or []
+        if not isinstance(photos, list):
+            raise ValidationError(_("The photos could not be read."))
+        if len(photos) > PORTAL_MAX_PHOTOS:
+            raise ValidationError(_(
+                "Send at most %(count)s photos with a request.", count=PORTAL_MAX_PHOTOS,
+            ))
+        images = [self._portal_image(photo, index) for index, photo in enumerate(photos, 1)]
+        company = partner.company_id or commercial.company_id or user.company_id
+
+        # Everything is checked: write as the application (the portal user has read access only).
+        trusted = self.sudo()._fwo_as_trusted().with_company(company)
+        if new_address:
+            address = trusted.env["res.partner"].create({
+                **new_address,
+                "name": new_address["name"] or new_address["street"],
+                "parent_id": commercial.id,
+                "type": "other",
+                "company_id": commercial.company_id.id,
+            })
+        order = trusted.create({
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "service_partner_id": address.id,
+            "unit_number": unit or False,
+            "description": description,
+            "access_instructions": access or False,
+            "priority": priority,
+        })
+        if images:
+            trusted.env["field.work.order.photo"]._fwo_as_trusted().create([
+                {"work_order_id": order.id, "kind": "before", "note": name or False,
+                 "image": base64.b64encode(content)}
+                for name, content in images
+            ])
+        order.message_subscribe(partner_ids=partner.ids)
+        order.message_post(
+            body=_("Requested on the customer portal by %(customer)s.", customer=partner.name),
+            author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_note",
+        )
+        order._notify_dispatchers()
+        # Sent by the application as for email intake: Odoo never emails a message's author.
+        order.with_user(SUPERUSER_ID)._notify_request_received()
+        return order.id
+
+    def portal_sign(self, name, signature):
+        """Sign a done order on the portal, once: the order must not be signed on site already.
+
+        Callers need read access to the order (the controllers check the
+        access token first and call this in sudo). ``signature``: base64 image.
+        """
+        self.ensure_one()
+        if not (self.env.su or self.env.user.share):
+            raise AccessError(_(
+                "The portal signature is the customer's: technicians sign on the order's form "
+                "before completing it."
+            ))
+        self.check_access("read")
+        if self.state not in CLOSED_STATES:
+            raise UserError(_(
+                "%(order)s can be signed once the job is done.", order=self.name,
+            ))
+        if self.signature:
+            raise UserError(_("%(order)s is already signed.", order=self.name))
+        signer = self._portal_text(name, _("Name"), 128)
+        if not signer:
+            raise ValidationError(_("Type your name to sign."))
+        if not isinstance(signature, str) or not signature:
+            raise ValidationError(_("Draw your signature to sign."))
+        _fname, content = self._portal_image({"data": signature}, 1, label=_("The signature"))
+        order = self.sudo()._fwo_as_trusted()
+        order.write({"signature": base64.b64encode(content), "signed_by": signer})
+        author = self.env.user.partner_id if not self.env.user._is_public() else order.partner_id
+        order.message_post(
+            body=_("Signed on the customer portal by %(name)s.", name=signer),
+            author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_note",
+        )
+        order._notify_dispatchers()
+        return True
