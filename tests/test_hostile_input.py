@@ -390,7 +390,10 @@ def push_garbage(ctx, protocol, batch):
     assert order_row(ctx, ctx["ids"]["@order"]) == order
 
 
-# Cases Hypothesis found, each an "Unexpected error" or a raw fault before the server's fix.
+# Cases found before the server's fix: NaN and infinite quantities, a NUL in a lot name or a
+# field value answered "Unexpected error: ..."; a NUL in a uuid or a type, and a type that is a
+# list, failed the whole batch with a raw ValueError/TypeError fault; a NUL in a note was applied
+# with the character silently dropped.
 FOUND = [
     {"uuid": "@uuid", "order_id": "@order", "type": "material", "at": "@at", "base_version": 1,
      "payload": {"product_id": "@product", "quantity": quantity}}
