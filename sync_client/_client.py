@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import math
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +24,21 @@ from ._transport import Transport
 
 MODEL = "field.work.order"
 PHOTO_KINDS = ("before", "after", "other")
+#: What the server lets a ``set`` operation change (docs/sync.md, "The set whitelist").
+SET_FIELDS = ("unit_number", "access_instructions", "site_contact_name", "site_contact_phone")
+#: The longest text the server accepts in a note, a description or a field.
+MAX_TEXT = 10000
+#: How far in the future the server accepts a device time.
+CLOCK_SKEW = timedelta(minutes=5)
+#: State operation -> (states it is allowed from, state it leads to), as the server's actions.
+TRANSITIONS = {
+    "start": (("scheduled",), "in_progress"),
+    "hold": (("in_progress",), "on_hold"),
+    "resume": (("on_hold",), "in_progress"),
+    "complete": (("in_progress",), "done"),
+}
+#: Every state of a work order; an order in another state is left to the server to judge.
+STATES = ("draft", "scheduled", "in_progress", "on_hold", "done", "verified", "cancelled")
 _WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
 
 #: Called as ``progress(received, total)`` after every pulled page.
@@ -104,6 +120,13 @@ def _positive_id(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise InvalidOperationError(f"{what} must be a positive integer id, got {value!r}")
     return value
+
+
+def _max_text(text: str, what: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise InvalidOperationError(
+            f"{what} is {len(text)} characters long; the server takes at most {MAX_TEXT}"
+        )
 
 
 def _image_b64(image: bytes | str | Path, what: str) -> str:
@@ -364,9 +387,71 @@ class SyncClient:
 
     # -- queueing helpers ---------------------------------------------------------
 
+    def order_label(self, order_id: int) -> str:
+        """How output names an order: its reference, or its id once it left the local store."""
+        try:
+            return str(self.store.order(order_id)["name"])
+        except NotFoundError:
+            return f"work order id {order_id} (no longer in the local store)"
+
+    def _projected(self, cached: Mapping[str, Any]) -> tuple[str, dict[int, bool]]:
+        """The order's state and checklist once the operations still queued for it apply."""
+        state = str(cached.get("state") or "")
+        checklist = {int(line["id"]): bool(line.get("done"))
+                     for line in cached.get("checklist") or () if isinstance(line, dict)}
+        for op in self.store.pending():
+            if op.order_id != cached["id"]:
+                continue
+            if op.type in TRANSITIONS and state in TRANSITIONS[op.type][0]:
+                state = TRANSITIONS[op.type][1]
+            elif op.type == "checklist":
+                checklist[int(op.payload["line_id"])] = bool(op.payload.get("done"))
+        return state, checklist
+
+    def _check_offline(self, cached: Mapping[str, Any], type: str, payload: Mapping[str, Any]) -> None:
+        """Refuse what the cached order already shows the server would refuse.
+
+        Only what the local copy knows for sure: an order in a state this client does not
+        know, or without a checklist in its copy, is left to the server.
+        """
+        name = cached.get("name") or f"work order id {cached['id']}"
+        if type not in TRANSITIONS and type != "checklist":
+            return
+        state, checklist = self._projected(cached)
+        if type == "checklist":
+            if "checklist" in cached and payload["line_id"] not in checklist:
+                known = ", ".join(map(str, sorted(checklist))) or "none"
+                raise InvalidOperationError(
+                    f"checklist line {payload['line_id']} is not on {name} "
+                    f"(its checklist line ids: {known}); pull first if the checklist changed"
+                )
+            return
+        allowed, _target = TRANSITIONS[type]
+        if state in STATES and state not in allowed:
+            queued = "" if state == cached.get("state") else " once the queued operations apply"
+            raise InvalidOperationError(
+                f"cannot {type} {name}: it is {state.replace('_', ' ')}{queued} "
+                f"(allowed from: {', '.join(a.replace('_', ' ') for a in allowed)}); "
+                "pull first if it changed on the server"
+            )
+        if type == "complete" and "checklist" in cached:
+            missing = [str(line.get("name")) for line in cached["checklist"]
+                       if isinstance(line, dict) and line.get("required")
+                       and not checklist.get(int(line["id"]))]
+            if missing:
+                raise InvalidOperationError(
+                    f"cannot complete {name}: required checklist items are not done: "
+                    f"{', '.join(missing)}"
+                )
+
     def _enqueue(self, order: int | str, type: str, payload: Mapping[str, Any]) -> Operation:
-        """Persist one operation; it is on disk, with its uuid, when this returns."""
+        """Check the operation against the cached order, then persist it with its uuid.
+
+        Nothing is queued when a check fails (:class:`InvalidOperationError`); the
+        operation is on disk when this returns.
+        """
         cached = self.store.order(order)
+        self._check_offline(cached, type, payload)
         at = self._now().astimezone(timezone.utc).strftime(_WIRE_DATETIME)
         return self.store.enqueue(
             str(uuid.uuid4()), int(cached["id"]), type, _no_none(payload),
@@ -389,6 +474,7 @@ class SyncClient:
     def note(self, order: int | str, body: str) -> Operation:
         if not isinstance(body, str) or not body.strip():
             raise InvalidOperationError("a note needs some text")
+        _max_text(body, "a note")
         return self._enqueue(order, "note", {"body": body})
 
     def material(
@@ -400,7 +486,8 @@ class SyncClient:
     ) -> Operation:
         """Queue used material; it adds to the order's line for that product."""
         _positive_id(product_id, "product_id")
-        if isinstance(quantity, bool) or not isinstance(quantity, (int, float)) or quantity <= 0:
+        if (isinstance(quantity, bool) or not isinstance(quantity, (int, float))
+                or not math.isfinite(quantity) or quantity <= 0):
             raise InvalidOperationError(f"quantity must be a positive number, got {quantity!r}")
         payload = {"product_id": product_id, "quantity": quantity, "lot_name": lot_name or False}
         return self._enqueue(order, "material", payload)
@@ -417,6 +504,14 @@ class SyncClient:
         end = _utc_text(date_end, "date_end")
         if end < start:
             raise InvalidOperationError(f"labor ends ({end}) before it starts ({start})")
+        latest = (self._now().astimezone(timezone.utc) + CLOCK_SKEW).strftime(_WIRE_DATETIME)
+        if end > latest:
+            raise InvalidOperationError(
+                f"labor cannot end in the future ({end} UTC): record it once it is done"
+            )
+        if not isinstance(description, str):
+            raise InvalidOperationError("a labor description must be a text")
+        _max_text(description, "a labor description")
         payload = {"date_start": start, "date_end": end, "description": description}
         return self._enqueue(order, "labor", payload)
 
@@ -442,4 +537,14 @@ class SyncClient:
         """Queue edits of scalar fields; the server merges edits of different fields."""
         if not fields or not all(isinstance(k, str) and k for k in fields):
             raise InvalidOperationError("set_fields needs at least one field name and value")
+        unknown = sorted(set(fields) - set(SET_FIELDS))
+        if unknown:
+            raise InvalidOperationError(
+                f"{', '.join(unknown)} cannot be set from a device (allowed: {', '.join(SET_FIELDS)})"
+            )
+        for name, value in fields.items():
+            if value is not False and value is not None and not isinstance(value, str):
+                raise InvalidOperationError(f"{name} must be a text, or false to empty it")
+            if isinstance(value, str):
+                _max_text(value, name)
         return self._enqueue(order, "set", {"fields": dict(fields)})

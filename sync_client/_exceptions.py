@@ -21,6 +21,10 @@ class AuthError(SyncError):
     """Wrong login, password or API key, or the account may not log in."""
 
 
+class InvalidUrlError(SyncError, ValueError):
+    """The server address is not an ``http://`` or ``https://`` URL (refused before any call)."""
+
+
 class TransportError(SyncError):
     """The server could not be reached or did not answer (refused, timeout, HTTP 5xx).
 
@@ -31,6 +35,10 @@ class TransportError(SyncError):
 
 class ServerError(SyncError):
     """The server answered, but with an error (or with something that is not Odoo)."""
+
+
+class DatabaseNotFoundError(ServerError, LookupError):
+    """The server has no database of that name (a typo in ``--db``, or another server)."""
 
 
 class AccessError(ServerError):

@@ -15,12 +15,15 @@ import xmlrpc.client
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 import requests
 
 from ._exceptions import (
     AccessError,
     AuthError,
+    DatabaseNotFoundError,
+    InvalidUrlError,
     ServerError,
     SyncError,
     TransportError,
@@ -43,6 +46,20 @@ _ODOO_ERRORS: dict[str, type[SyncError]] = {
 
 #: XML-RPC fault codes of Odoo's ``/xmlrpc/2`` endpoints → our classes.
 _FAULT_CODES: dict[int, type[SyncError]] = {2: UserError, 3: AuthError, 4: AccessError}
+
+#: How PostgreSQL, through Odoo, says that the database named in a call does not exist.
+_NO_DATABASE = re.compile(r'database "[^"]*" does not exist')
+
+
+def _check_url(url: str) -> str:
+    """The URL without its trailing slash; :class:`InvalidUrlError` unless it is http(s)://host."""
+    parts = urlsplit(url.strip()) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidUrlError(
+            f"{url!r} is not a server address: write it with http:// or https://, "
+            "for example https://odoo.example.com"
+        )
+    return url.strip().rstrip("/")
 
 
 @runtime_checkable
@@ -76,7 +93,7 @@ class _RpcTransport(ABC):
     def __init__(
         self, url: str, db: str, login: str, password: str, *, timeout: float = 30.0
     ) -> None:
-        self.url = url.rstrip("/")
+        self.url = _check_url(url)
         self.db = db
         self.login = login
         self._password = password
@@ -121,6 +138,15 @@ class _RpcTransport(ABC):
             "execute_kw",
             [self.db, self._uid, self._password, model, method, list(args), dict(kwargs or {})],
         )
+
+    def _fault(self, cls: type[SyncError], message: str) -> SyncError:
+        """The exception for an error the server answered, named for what the user can fix."""
+        if _NO_DATABASE.search(message):
+            return DatabaseNotFoundError(
+                f"{self.url} has no database {self.db!r}: check the database name "
+                "(fwo-sync login --db NAME)"
+            )
+        return cls(self._scrub(message))
 
     def _scrub(self, text: str) -> str:
         """Never let the secret reach a message, even if a server echoes it."""
@@ -200,9 +226,9 @@ class JsonRpcTransport(_RpcTransport):
         name = str(data.get("name") or "")
         message = str(data.get("message") or top.get("message") or name)
         cls = _ODOO_ERRORS.get(name, ServerError)
-        if cls is ServerError:
+        if cls is ServerError and not _NO_DATABASE.search(message):
             message = f"Odoo error {name or '(unnamed)'}: {message}"
-        return cls(self._scrub(message))
+        return self._fault(cls, message)
 
 
 class _TimeoutTransport(xmlrpc.client.Transport):
@@ -235,9 +261,8 @@ class XmlRpcTransport(_RpcTransport):
             return getattr(proxy, method)(*args)
         except xmlrpc.client.Fault as exc:
             lines = [line for line in str(exc.faultString).splitlines() if line.strip()]
-            message = self._scrub(lines[-1] if lines else "Odoo error")
             cls = _FAULT_CODES.get(int(exc.faultCode), ServerError)
-            raise cls(message) from None
+            raise self._fault(cls, lines[-1] if lines else "Odoo error") from None
         except xmlrpc.client.ProtocolError as exc:
             if exc.errcode >= 500:
                 raise TransportError(

@@ -26,7 +26,7 @@ from typing import IO, Any
 from ._client import PHOTO_KINDS, SyncClient
 from ._exceptions import SyncError
 from ._store import Operation, Store
-from ._transport import JsonRpcTransport, Transport, XmlRpcTransport
+from ._transport import JsonRpcTransport, Transport, XmlRpcTransport, _check_url
 
 ENV_HOME = "FWO_SYNC_HOME"
 ENV_PROFILE = "FWO_SYNC_PROFILE"
@@ -177,8 +177,12 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def _print_op(verb: str, op: Operation) -> None:
-    print(f"{verb} #{op.id}: {op.type} on order {op.order_id} (uuid {op.uuid})")
+def _print_op(verb: str, op: Operation, client: SyncClient) -> None:
+    print(f"{verb} #{op.id}: {op.type} on {client.order_label(op.order_id)} (uuid {op.uuid})")
+
+
+def _utc(value: str | None) -> str:
+    return f"{value} UTC" if value else "never"
 
 
 # -- commands -------------------------------------------------------------------
@@ -186,7 +190,7 @@ def _print_op(verb: str, op: Operation) -> None:
 
 def cmd_login(args: argparse.Namespace) -> int:
     secret_env = args.api_key_env or args.password_env or ""
-    profile = Profile(args.profile, args.url.rstrip("/"), args.db, args.user,
+    profile = Profile(args.profile, _check_url(args.url), args.db, args.user,
                       args.protocol, secret_env)
     _profile_path(profile.name)  # refuse a bad name before asking the server
     uid = transport_factory(profile, _secret(profile)).authenticate()
@@ -235,8 +239,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"orders:    {status.orders}")
     print(f"pending:   {status.pending}")
     print(f"conflicts: {status.conflicts}")
-    print(f"last pull: {status.last_pull or 'never'} UTC")
-    print(f"last push: {status.last_push or 'never'} UTC")
+    print(f"last pull: {_utc(status.last_pull)}")
+    print(f"last push: {_utc(status.last_push)}")
     return 0
 
 
@@ -256,17 +260,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     with _client(args) as client:
         order = client.order(args.ref)
         waiting = [op for op in client.pending() if op.order_id == order["id"]]
-    print(json.dumps(order, indent=2, ensure_ascii=False, sort_keys=True))
-    for op in waiting:
-        _print_op("pending", op)
+        print(json.dumps(order, indent=2, ensure_ascii=False, sort_keys=True))
+        for op in waiting:
+            _print_op("pending", op, client)
     return 0
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
     with _client(args) as client:
-        ops = client.conflicts()
-    rows = [[str(op.id), str(op.order_id), op.type, op.status, op.at, op.message]
-            for op in ops]
+        rows = [[str(op.id), client.order_label(op.order_id), op.type, op.status, op.at,
+                 op.message] for op in client.conflicts()]
     _table(["ID", "ORDER", "TYPE", "STATUS", "AT (UTC)", "MESSAGE"], rows, sys.stdout)
     return 0
 
@@ -274,10 +277,10 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 def cmd_resolve(args: argparse.Namespace) -> int:
     with _client(args) as client:
         new = client.resolve(args.id, "retry" if args.retry else "drop")
-    if new is None:
-        print(f"dropped operation #{args.id}")
-    else:
-        _print_op(f"operation #{args.id} re-queued as", new)
+        if new is None:
+            print(f"dropped operation #{args.id}")
+        else:
+            _print_op(f"operation #{args.id} re-queued as", new, client)
     return 0
 
 
@@ -310,14 +313,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _field_value(text: str) -> tuple[str, Any]:
+def _field_value(text: str) -> tuple[str, str | bool]:
+    """``FIELD=VALUE``: the fields a device may set are texts; ``FIELD=`` empties one."""
     name, sep, raw = text.partition("=")
     if not sep or not name:
         raise UsageError(f"expected FIELD=VALUE, got {text!r}")
-    try:
-        return name, json.loads(raw)
-    except ValueError:
-        return name, raw
+    return name, raw or False
 
 
 def _datetime(text: str) -> datetime:
@@ -348,7 +349,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
             op = client.checklist(ref, args.line_id, not args.undone)
         else:
             op = client.set_fields(ref, dict(_field_value(f) for f in args.fields))
-    _print_op("queued", op)
+        _print_op("queued", op, client)
     return 0
 
 
@@ -385,7 +386,7 @@ def _queue_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("ref")
     p.add_argument("line_id", type=int)
     p.add_argument("--undone", action="store_true")
-    p = ops.add_parser("set", help="edit fields: FIELD=VALUE (VALUE read as JSON if it parses)")
+    p = ops.add_parser("set", help="edit site fields: FIELD=TEXT (FIELD= empties it)")
     p.add_argument("ref")
     p.add_argument("fields", nargs="+", metavar="FIELD=VALUE")
     queue.set_defaults(func=cmd_queue)

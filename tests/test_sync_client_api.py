@@ -7,7 +7,9 @@ from sync_client import (
     AccessError,
     AuthError,
     ConflictError,
+    DatabaseNotFoundError,
     InvalidOperationError,
+    InvalidUrlError,
     NotFoundError,
     ServerError,
     SyncError,
@@ -22,7 +24,8 @@ from .test_sync_client_fake import FakeServer, FakeTransport
 
 def test_all_is_exactly_the_public_api() -> None:
     assert sorted(sync_client.__all__) == [
-        "AccessError", "AuthError", "ConflictError", "InvalidOperationError",
+        "AccessError", "AuthError", "ConflictError", "DatabaseNotFoundError",
+        "InvalidOperationError", "InvalidUrlError",
         "JsonRpcTransport", "NotFoundError", "Operation", "PullReport", "PushReport",
         "ServerError", "Store", "SyncClient", "SyncError", "SyncStatus", "Transport",
         "TransportError", "UserError", "ValidationError", "XmlRpcTransport", "__version__",
@@ -40,6 +43,8 @@ def test_one_exception_tree() -> None:
     assert issubclass(AccessError, ServerError)
     assert issubclass(UserError, ServerError)
     assert issubclass(ValidationError, UserError)
+    assert issubclass(DatabaseNotFoundError, ServerError)
+    assert issubclass(InvalidUrlError, SyncError) and issubclass(InvalidUrlError, ValueError)
     assert issubclass(InvalidOperationError, ValueError)
     assert issubclass(NotFoundError, LookupError)
     assert not issubclass(TransportError, ServerError)

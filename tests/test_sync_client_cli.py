@@ -117,7 +117,7 @@ def test_pull_shows_progress_then_status(
     code, out, _err = run(capsys, "status")
     assert code == 0
     assert "orders:    3" in out and "pending:   0" in out and "conflicts: 0" in out
-    assert "last pull: 20" in out and "last push: never" in out
+    assert "last pull: 20" in out and " UTC\nlast push: never\n" in out
 
 
 def test_pull_progress_bar_on_stderr(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,7 +145,7 @@ def test_show(logged_in: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     body, pending = out.split("\n}\n")
     assert json.loads(body + "}")["id"] == 2
-    assert "pending #1: note on order 2" in pending
+    assert "pending #1: note on WO/2026/00002" in pending
     code, _out, err = run(capsys, "show", "WO/1999/1")
     assert code == 1 and "pull first" in err
 
@@ -163,7 +163,7 @@ def test_queue_push_conflicts_and_resolve(
         ["photo", "WO/2026/00002", str(photo), "--kind", "after"],
         ["signature", "WO/2026/00002", str(photo), "--signed-by", "Ann"],
         ["checklist", "WO/2026/00002", "7", "--undone"],
-        ["set", "WO/2026/00002", "priority=1", "summary=fixed it"],
+        ["set", "WO/2026/00002", "unit_number=12", "access_instructions=back door"],
     ):
         code, out, _err = run(capsys, "queue", *argv)
         assert code == 0 and out.startswith("queued #"), argv
@@ -173,17 +173,17 @@ def test_queue_push_conflicts_and_resolve(
     assert sent["labor"]["date_end"] == "2026-03-01 08:30:00"
     assert sent["material"] == {"product_id": 42, "quantity": 1.5, "lot_name": "L1"}
     assert sent["checklist"] == {"line_id": 7, "done": False}
-    assert sent["set"] == {"fields": {"priority": 1, "summary": "fixed it"}}
+    assert sent["set"] == {"fields": {"unit_number": "12", "access_instructions": "back door"}}
     assert code == 1 and "7 applied" in out and "1 conflict(s)" in out
     assert err.count("\n") == 1 and "fwo-sync conflicts" in err
-    assert server.orders[2]["summary"] == "fixed it"
+    assert server.orders[2]["access_instructions"] == "back door"
 
     code, out, _err = run(capsys, "conflicts")
     row = out.splitlines()[1].split()
-    assert code == 0 and row[:4] == ["2", "3", "complete", "conflict"]
+    assert code == 0 and row[:4] == ["2", "WO/2026/00003", "complete", "conflict"]
     assert "pending:   0" in run(capsys, "status")[1]
     code, out, _err = run(capsys, "resolve", "2", "--retry")
-    assert code == 0 and "re-queued as #9: complete on order 3" in out
+    assert code == 0 and "re-queued as #9: complete on WO/2026/00003" in out
     server.change(3, state="in_progress")
     assert run(capsys, "push")[0] == 0
     assert server.orders[3]["state"] == "done"

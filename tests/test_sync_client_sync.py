@@ -168,11 +168,11 @@ def test_every_enqueue_is_on_disk_before_it_returns(tmp_path: Path, make_client:
         client.start("WO/2026/00001"),
         client.note(1, "gate code 1234"),
         client.material(1, product_id=42, quantity=2.5, lot_name=None),
-        client.labor(1, "2026-03-01 08:00:00", NOW + timedelta(hours=1), "repair"),
+        client.labor(1, "2026-03-01 08:00:00", NOW - timedelta(minutes=30), "repair"),
         client.photo(1, b"\x89PNG fake", kind="before"),
         client.signature(2, b"sig", signed_by="Ann"),
         client.checklist(2, line_id=9, done=True),
-        client.set_fields(2, {"priority": "1", "note": None}),
+        client.set_fields(2, {"unit_number": "1", "access_instructions": None}),
     ]
     # Simulated crash: no close, no commit call, just a fresh process on the same file.
     del client
@@ -184,9 +184,9 @@ def test_every_enqueue_is_on_disk_before_it_returns(tmp_path: Path, make_client:
         "start", "note", "material", "labor", "photo", "signature", "checklist", "set"]
     assert all(op.base_version == 1 and op.at == "2026-03-01 09:00:00" for op in pending)
     assert pending[2].payload == {"product_id": 42, "quantity": 2.5, "lot_name": False}
-    assert pending[3].payload["date_end"] == "2026-03-01 10:00:00"
+    assert pending[3].payload["date_end"] == "2026-03-01 08:30:00"
     assert base64.b64decode(pending[4].payload["image"]) == b"\x89PNG fake"
-    assert pending[7].payload == {"fields": {"priority": "1", "note": False}}
+    assert pending[7].payload == {"fields": {"unit_number": "1", "access_instructions": False}}
 
 
 def test_photo_from_a_file_and_at_in_utc(tmp_path: Path, make_client: Any) -> None:
@@ -215,6 +215,12 @@ def test_photo_from_a_file_and_at_in_utc(tmp_path: Path, make_client: Any) -> No
         lambda c: c.signature(1, b"x", signed_by=""),
         lambda c: c.checklist(1, line_id="9"),
         lambda c: c.set_fields(1, {}),
+        lambda c: c.set_fields(1, {"priority": "1"}),
+        lambda c: c.set_fields(1, {"unit_number": 12}),
+        lambda c: c.material(1, 5, float("nan")),
+        lambda c: c.material(1, 5, float("inf")),
+        lambda c: c.labor(1, "2026-03-01 08:00:00", "2026-03-01 09:30:00"),  # ends in the future
+        lambda c: c.note(1, "x" * 10001),
     ],
 )
 def test_bad_operations_are_refused_locally(client: SyncClient, queue: Any) -> None:
@@ -237,7 +243,7 @@ def test_push_sends_in_enqueue_order_in_batches(server: FakeServer, make_client:
     client = make_client(batch_size=2)
     client.pull()
     ops = [client.start(1), client.note(1, "a"), client.note(2, "b"), client.hold(1),
-           client.set_fields(3, {"priority": "2"})]
+           client.set_fields(3, {"unit_number": "2"})]
     report = client.push()
     assert [len(batch) for batch in server.push_calls] == [2, 2, 1]
     sent = [op for batch in server.push_calls for op in batch]

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
-from .field_work_order_policy import TrustedValue
+from .field_work_order_policy import TrustedValue, rpc_checked
 
 #: Where the job takes place: the fields a technician on site may correct.
 SITE_FIELDS = ("unit_number", "access_instructions", "site_contact_name", "site_contact_phone")
@@ -308,7 +308,7 @@ class FieldWorkOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_dispatcher(_("create"))
-        for vals in vals_list:
+        for vals in self._fwo_vals_list(vals_list):
             self._fwo_check_write({k: v for k, v in vals.items() if k != "state" or v != "draft"})
         job_types = self.env["field.work.order.job.type"].browse(
             [vals["job_type_id"] for vals in vals_list if vals.get("job_type_id")]
@@ -343,10 +343,12 @@ class FieldWorkOrder(models.Model):
                 order.technician_ids = [(4, order.user_id.id)]
         return res
 
+    @rpc_checked
     def action_archive(self):
         super().action_archive()
         return True  # XML-RPC cannot marshal Odoo's None, and would fault after the commit
 
+    @rpc_checked
     def action_unarchive(self):
         super().action_unarchive()
         return True
@@ -500,6 +502,7 @@ class FieldWorkOrder(models.Model):
             ids = self.filtered(lambda o, c=company: o.company_id == c).ids
             bus._sendone((company, BUS_SUBCHANNEL), BUS_NOTIFICATION, {"ids": ids})
 
+    @rpc_checked
     def action_schedule(self):
         self._check_state(("draft",), _("schedule"))
         self._check_dispatcher(_("schedule"))
@@ -520,6 +523,7 @@ class FieldWorkOrder(models.Model):
             order.message_post(body=_("Double booking: %(warning)s", warning=order.overlap_warning))
         return res
 
+    @rpc_checked
     def action_start(self):
         self._check_state(("scheduled",), _("start"))
         self._check_can_work(_("start"))
@@ -529,6 +533,7 @@ class FieldWorkOrder(models.Model):
         self._open_labor(now)
         return True
 
+    @rpc_checked
     def action_hold(self):
         self._check_state(("in_progress",), _("put on hold"))
         self._check_can_work(_("put on hold"))
@@ -536,6 +541,7 @@ class FieldWorkOrder(models.Model):
         self._close_labor(now)
         return self._set_state({"state": "on_hold"})
 
+    @rpc_checked
     def action_resume(self):
         self._check_state(("on_hold",), _("resume"))
         self._check_can_work(_("resume"))
@@ -544,6 +550,7 @@ class FieldWorkOrder(models.Model):
         self._open_labor(now)
         return True
 
+    @rpc_checked
     def action_complete(self):
         self._check_state(("in_progress",), _("complete"))
         self._check_can_work(_("complete"))
@@ -567,6 +574,7 @@ class FieldWorkOrder(models.Model):
         self._queue_service_report()
         return res
 
+    @rpc_checked
     def action_verify(self):
         self._check_state(("done",), _("verify"))
         self._check_dispatcher(_("verify"))
@@ -578,10 +586,11 @@ class FieldWorkOrder(models.Model):
                 ))
         return self._set_state({"state": "verified", "date_verified": self._transition_time()})
 
+    @rpc_checked
     def action_rework(self, reason):
         self._check_state(("done",), _("send back for rework"))
         self._check_dispatcher(_("send back for rework"))
-        if not (reason or "").strip():
+        if not isinstance(reason, str) or not reason.strip():
             raise UserError(_("Say why the work failed verification before sending it back."))
         invoiced = self.filtered(lambda order: order.invoice_status == "invoiced")
         if invoiced:
@@ -598,6 +607,7 @@ class FieldWorkOrder(models.Model):
             )
         return True
 
+    @rpc_checked
     def action_cancel(self):
         self._check_state(OPEN_STATES, _("cancel"))
         self._check_dispatcher(_("cancel"))
@@ -605,11 +615,13 @@ class FieldWorkOrder(models.Model):
         self._cancel_preparations()
         return self._set_state({"state": "cancelled"})
 
+    @rpc_checked
     def action_reset_draft(self):
         self._check_state(("cancelled",), _("reset to draft"))
         self._check_dispatcher(_("reset to draft"))
         return self._set_state({"state": "draft"})
 
+    @rpc_checked
     def action_open_rework_wizard(self):
         self._check_dispatcher(_("send back for rework"))
         return {
@@ -621,12 +633,14 @@ class FieldWorkOrder(models.Model):
             "context": {"default_work_order_ids": self.ids},
         }
 
+    @rpc_checked
     def action_view_service_history(self):
         self._check_dispatcher(_("list the orders at the address of"))
         return self._history_action(
             [("service_partner_id", "=", self.service_partner_id.id)], _("Orders at this Address")
         )
 
+    @rpc_checked
     def action_view_partner_history(self):
         self._check_dispatcher(_("list the customer orders of"))
         return self._history_action([("partner_id", "=", self.partner_id.id)], _("Customer Orders"))

@@ -26,7 +26,7 @@ class FieldWorkOrderChecklistLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._fwo_check_dispatcher(_("add checklist items"))
-        for vals in vals_list:
+        for vals in self._fwo_vals_list(vals_list):
             self._fwo_check_write(vals)
         return super().create(vals_list)
 

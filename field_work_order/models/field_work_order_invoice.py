@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from .field_work_order_policy import rpc_checked
+
 
 class FieldWorkOrderInvoice(models.Model):
     _inherit = "field.work.order"
@@ -76,6 +78,7 @@ class FieldWorkOrderInvoice(models.Model):
             and move.payment_state != "reversed"
         )
 
+    @rpc_checked
     def action_create_invoices(self, grouped=False):
         """Create draft customer invoices and open them.
 
@@ -84,6 +87,8 @@ class FieldWorkOrderInvoice(models.Model):
         batch is all-or-nothing: every order is checked before anything is
         created. Nothing is posted: the accountant reviews and posts.
         """
+        if not isinstance(grouped, bool):
+            raise UserError(_("grouped must be true (one invoice per order) or false."))
         invoices = self._create_invoices(grouped=grouped)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
@@ -95,10 +100,12 @@ class FieldWorkOrderInvoice(models.Model):
         action["context"] = {"default_move_type": "out_invoice"}
         return action
 
+    @rpc_checked
     def action_create_invoices_per_order(self):
         """List-view action: one invoice per order."""
         return self.action_create_invoices(grouped=True)
 
+    @rpc_checked
     def action_view_invoices(self):
         self.ensure_one()
         invoices = self.invoice_ids | self.invoice_ids.reversal_move_ids

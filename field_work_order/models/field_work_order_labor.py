@@ -60,7 +60,7 @@ class FieldWorkOrderLabor(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
+        for vals in self._fwo_vals_list(vals_list):
             self._fwo_check_write(vals)
         default_user = self.default_get(["user_id"]).get("user_id")
         self._check_one_open_line([

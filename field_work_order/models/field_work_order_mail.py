@@ -26,6 +26,8 @@ from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.mail.tools.alias_error import AliasError
 
+from .field_work_order_policy import rpc_checked
+
 _logger = logging.getLogger(__name__)
 
 #: System parameter: how many orders the emails of one sender may create per hour.
@@ -289,11 +291,13 @@ class FieldWorkOrderMail(models.Model):
             self._notify_visit_scheduled()
         return res
 
+    @rpc_checked
     def action_start(self):
         res = super().action_start()
         self._notify_on_way()
         return res
 
+    @rpc_checked
     def action_on_my_way(self):
         """The technician leaves for the job: the customer is told (once per visit)."""
         self._check_state(("scheduled", "on_hold"), _("announce the way to"))

@@ -89,7 +89,7 @@ class FieldWorkOrderMaterial(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
+        for vals in self._fwo_vals_list(vals_list):
             self._fwo_check_write(vals)
         lines = super().create(vals_list)
         lines.work_order_id._check_open_for_technicians()

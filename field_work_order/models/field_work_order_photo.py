@@ -26,7 +26,7 @@ class FieldWorkOrderPhoto(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
+        for vals in self._fwo_vals_list(vals_list):
             self._fwo_check_write(vals)
         photos = super().create(vals_list)
         photos._check_taken_on()

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.tools.image import image_data_uri, image_process
 
 from .field_work_order import CLOSED_STATES
+from .field_work_order_policy import rpc_checked
 
 _logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class FieldWorkOrderReport(models.Model):
         for order in self:
             order.followup_count = counts.get(order, 0)
 
+    @rpc_checked
     def action_create_followup(self):
         """Open a new draft order for a second visit at the same place, linked to this one.
 
@@ -70,10 +72,12 @@ class FieldWorkOrderReport(models.Model):
             "views": [(False, "form")],
         }
 
+    @rpc_checked
     def action_view_followups(self):
         self.ensure_one()
         return self._history_action([("parent_id", "=", self.id)], _("Follow-ups"))
 
+    @rpc_checked
     def action_send_report(self):
         """Open the mail composer with the service report template (the PDF is attached)."""
         self._check_state(CLOSED_STATES, _("send the service report of"))

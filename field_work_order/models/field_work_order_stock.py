@@ -15,6 +15,8 @@ from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.misc import formatLang
 
+from .field_work_order_policy import rpc_checked
+
 
 class FieldWorkOrderStock(models.Model):
     _inherit = "field.work.order"
@@ -69,6 +71,7 @@ class FieldWorkOrderStock(models.Model):
         if not self.env.user.has_group("stock.group_stock_user"):
             raise AccessError(_("Only Inventory users can open the transfers and stock moves of work orders."))
 
+    @rpc_checked
     def action_view_pickings(self):
         self.ensure_one()
         self._check_stock_user()
@@ -76,6 +79,7 @@ class FieldWorkOrderStock(models.Model):
         action.update(domain=[("fwo_order_id", "=", self.id)], context={"create": False})
         return action
 
+    @rpc_checked
     def action_view_stock_moves(self):
         self.ensure_one()
         self._check_stock_user()
@@ -83,6 +87,7 @@ class FieldWorkOrderStock(models.Model):
         action.update(domain=[("fwo_order_id", "=", self.id)], context={"create": False})
         return action
 
+    @rpc_checked
     def action_return_unused(self):
         """Send the prepared parts the job did not use back from the van to the warehouse.
 

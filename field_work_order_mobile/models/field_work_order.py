@@ -22,6 +22,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, html2plaintext, plaintext2html
 
 from odoo.addons.field_work_order.models.field_work_order import SITE_FIELDS
+from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked, shown
 
 _logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ PHOTO_KINDS = ("before", "after", "other")
 MAX_PAGE = 1000
 MAX_PUSH = 500
 MAX_TEXT = 10000
+MAX_QUANTITY = 1e9  # of one material operation: more is a typo or garbage
 HISTORY_SIZE = 5  # past orders at the address in a pulled order's ``history``
 HISTORY_CHARS = 300  # of their description
 INT32_MAX = 2**31 - 1
@@ -210,6 +212,7 @@ class FieldWorkOrder(models.Model):
     # Pull
     # ------------------------------------------------------------------
     @api.model
+    @rpc_checked
     def sync_pull(self, cursor=False, limit=200):
         """Orders the caller can see that changed since ``cursor``; see docs/sync.md.
 
@@ -480,6 +483,7 @@ class FieldWorkOrder(models.Model):
     # Push
     # ------------------------------------------------------------------
     @api.model
+    @rpc_checked
     def sync_push(self, operations):
         """Apply a batch of device operations, each once per uuid; one result per operation.
 
@@ -523,7 +527,7 @@ class FieldWorkOrder(models.Model):
         """
         ids = {op.get("order_id") for op in ops if self._sync_is_id(op.get("order_id"))}
         orders = self.search([("id", "in", list(ids))], order="id") if ids else self.browse()
-        types = {op.get("type") for op in ops}
+        types = {op.get("type") for op in ops if isinstance(op.get("type"), str)}
         fnames = ["name", "state", "create_date", "company_id", "technician_ids", "sync_version"]
         if "material" in types:
             fnames.append("material_ids")
@@ -540,7 +544,7 @@ class FieldWorkOrder(models.Model):
 
     def _sync_logged(self, uuids):
         """Log rows of the uuids pushed before this batch, by uuid (one query)."""
-        uuids = [u for u in uuids if isinstance(u, str) and 1 <= len(u) <= 64]
+        uuids = [u for u in uuids if self._sync_is_uuid(u)]
         if not uuids:
             return {}
         return {row["uuid"]: row for row in self.env.execute_query_dict(SQL(
@@ -552,14 +556,14 @@ class FieldWorkOrder(models.Model):
     def _sync_push_one(self, op, orders, logged, effects):
         """Answer one operation; ``effects`` collects what it changes while it is applied."""
         uuid = op.get("uuid")
-        if not isinstance(uuid, str) or not 1 <= len(uuid) <= 64:
+        if not self._sync_is_uuid(uuid):
             return self._sync_result(
-                uuid if isinstance(uuid, str) else False, "error",
+                uuid if isinstance(uuid, str) and "\x00" not in uuid else False, "error",
                 self.env._("Each operation must be a dict with a uuid (a string of 1 to 64 characters)."),
             )
         order_id = op.get("order_id")
         order_id = order_id if self._sync_is_id(order_id) else 0
-        op_type = op.get("type") if isinstance(op.get("type"), str) else ""
+        op_type = op.get("type") if op.get("type") in OP_TYPES else ""
         first = logged.get(uuid) or self._sync_claim(uuid, order_id, op_type[:32], op.get("at"))
         if first:
             return self._sync_duplicate(uuid, first, orders)
@@ -619,6 +623,10 @@ class FieldWorkOrder(models.Model):
                 for r in results
             ),
         ))
+
+    @api.model
+    def _sync_is_uuid(self, value):
+        return isinstance(value, str) and 1 <= len(value) <= 64 and "\x00" not in value
 
     @api.model
     def _sync_is_id(self, value):
@@ -692,8 +700,8 @@ class FieldWorkOrder(models.Model):
         op_type = op.get("type")
         if op_type not in OP_TYPES:
             raise UserError(self.env._(
-                "Unknown operation type %(type)r: use one of %(types)s.",
-                type=op_type, types=", ".join(OP_TYPES),
+                "Unknown operation type %(type)s: use one of %(types)s.",
+                type=shown(op_type), types=", ".join(OP_TYPES),
             ))
         if not self._sync_is_id(op.get("order_id")):
             raise UserError(self.env._("order_id must be a work order id (a positive integer)."))
@@ -718,8 +726,8 @@ class FieldWorkOrder(models.Model):
             return datetime.strptime(value, WIRE_DATETIME)
         except (TypeError, ValueError) as error:
             raise UserError(self.env._(
-                "%(what)s must be a UTC time as 'YYYY-MM-DD HH:MM:SS', got %(value)r.",
-                what=what, value=value,
+                "%(what)s must be a UTC time as 'YYYY-MM-DD HH:MM:SS', got %(value)s.",
+                what=what, value=shown(value),
             )) from error
 
     def _sync_check_at(self, order, value, what="at"):
@@ -734,6 +742,8 @@ class FieldWorkOrder(models.Model):
             return False
         if not isinstance(value, str) or (required and not value.strip()):
             raise UserError(self.env._("payload.%(key)s must be a non-empty text.", key=key))
+        if "\x00" in value:
+            raise UserError(self.env._("payload.%(key)s contains a NUL character.", key=key))
         if len(value) > MAX_TEXT:
             raise UserError(self.env._("payload.%(key)s is longer than %(max)s characters.", key=key,
                               max=MAX_TEXT))
@@ -750,9 +760,13 @@ class FieldWorkOrder(models.Model):
         product_id, quantity = payload.get("product_id"), payload.get("quantity")
         if not self._sync_is_id(product_id):
             raise UserError(self.env._("payload.product_id must be a product id."))
-        if isinstance(quantity, bool) or not isinstance(quantity, (int, float)) or quantity <= 0:
-            raise UserError(self.env._("payload.quantity must be a positive number, got %(qty)r.",
-                              qty=quantity))
+        if (isinstance(quantity, bool) or not isinstance(quantity, (int, float))
+                or not 0 < quantity <= MAX_QUANTITY):
+            largest = f"{MAX_QUANTITY:,.0f}"
+            raise UserError(self.env._(
+                "payload.quantity must be a positive number of at most %(max)s, got %(qty)s.",
+                max=largest, qty=shown(quantity),
+            ))
         lot_name = self._sync_text(payload, "lot_name", required=False)
         # A line of the order already refers to the product (a foreign key): no need to look it up.
         lines = order.material_ids.filtered(lambda line: line.product_id.id == product_id)
@@ -858,8 +872,12 @@ class FieldWorkOrder(models.Model):
                 fields=", ".join(map(str, unknown)), allowed=", ".join(SET_FIELDS),
             ))
         for name, value in values.items():
-            if value is not False and not (isinstance(value, str) and len(value) <= MAX_TEXT):
-                raise UserError(self.env._("%(field)s must be a text or false.", field=name))
+            if value is not False and not (isinstance(value, str) and len(value) <= MAX_TEXT
+                                           and "\x00" not in value):
+                raise UserError(self.env._(
+                    "%(field)s must be a text of at most %(max)s characters, without NUL "
+                    "characters, or false.", field=name, max=MAX_TEXT,
+                ))
         changed = self.env.execute_query(SQL(
             "SELECT sync_fields FROM field_work_order WHERE id = %s", order.id,
         ))[0][0]

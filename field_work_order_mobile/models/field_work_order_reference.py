@@ -11,6 +11,8 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked
+
 MAX_REFERENCE_PAGE = 5000
 
 
@@ -18,6 +20,7 @@ class FieldWorkOrderReference(models.Model):
     _inherit = "field.work.order"
 
     @api.model
+    @rpc_checked
     def sync_reference(self, after_id=False, limit=1000):
         """Products (one page, by id) and the small reference lists, as the caller.
 
