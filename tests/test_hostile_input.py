@@ -231,6 +231,8 @@ def not_a(*types, xml=False):
     def other(value):
         if isinstance(value, bool):
             return bool not in types and value is not False
+        if isinstance(value, (list, tuple)) and not value:
+            return False  # an empty list of values creates nothing: a valid call
         return value is not None and not isinstance(value, types)
     return junk(xml).filter(other)
 

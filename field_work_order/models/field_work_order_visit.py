@@ -31,6 +31,7 @@ class FieldWorkOrderVisit(models.Model):
 
     def write(self, vals):
         """A visit stays at its customer's site: the unique key of the visit includes it."""
+        self._fwo_check_values(vals)  # before reading vals: any caller sends anything
         if {"partner_id", "service_partner_id", "company_id"}.intersection(vals):
             for order in self.sudo().filtered("agreement_id"):
                 changed = [

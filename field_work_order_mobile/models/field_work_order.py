@@ -123,6 +123,7 @@ class FieldWorkOrder(models.Model):
         return orders
 
     def write(self, vals):
+        self._fwo_check_values(vals)  # before reading vals: any caller sends anything
         watched = {"technician_ids", "user_id", "company_id", "active"}.intersection(vals)
         before = {
             order.id: (set(order.technician_ids.ids), order.company_id.id, order.active)
