@@ -22,6 +22,7 @@
         "views/stock_picking_views.xml",
         "views/field_work_order_invoice_views.xml",
         "views/account_move_views.xml",
+        "views/field_work_order_subcontract_views.xml",
         "views/field_work_order_agreement_views.xml",
         "views/field_work_order_menus.xml",
         "report/field_work_order_templates.xml",

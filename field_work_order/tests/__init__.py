@@ -18,3 +18,4 @@ from . import test_agreement
 from . import test_agreement_invoice
 from . import test_agreement_concurrency
 from . import test_portal
+from . import test_subcontract
