@@ -19,7 +19,6 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 #: Order states in which the vendor records their work (photos, notes, checklist, signature).
@@ -288,27 +287,18 @@ class FieldWorkOrderSubcontract(models.Model):
     # Verification: the vendor bill.
     # ------------------------------------------------------------------
     def action_verify(self):
-        """Verify, then make each subcontracted order's draft vendor bill (once)."""
-        to_bill = self.filtered(lambda order: order.subcontractor_id and order.subcontract_price)
-        if not to_bill:
-            return super().action_verify()
-        res = super().action_verify()
-        to_bill._lock_for_vendor_bill()
-        to_bill._create_vendor_bills(to_bill._subcontract_bill_product())
-        return res
+        """Verify, then make each subcontracted order's draft vendor bill (once).
 
-    def _lock_for_vendor_bill(self):
-        """Hold the orders' rows until the transaction ends before looking for their bills.
-
-        A concurrent verification or bill of the same orders waits, then gets a
-        serialization failure (Odoo retries the request, which finds the order
-        verified and billed); the unique link of a bill to its order
-        (``account.move``) is the last guard.
+        Never twice: the status written by the verification holds the order's
+        row until the transaction ends, so a concurrent verification waits and
+        then fails to serialize (Odoo retries it: the order is verified); the
+        unique link of a bill to its order (``account.move``) is the last guard.
         """
-        self.env.flush_all()
-        self.env.cr.execute(SQL(
-            "SELECT id FROM field_work_order WHERE id IN %s FOR NO KEY UPDATE", tuple(self.ids),
-        ))
+        to_bill = self.filtered(lambda order: order.subcontractor_id and order.subcontract_price)
+        res = super().action_verify()
+        if to_bill:
+            to_bill._create_vendor_bills(to_bill._subcontract_bill_product())
+        return res
 
     @api.model
     def _subcontract_bill_product(self):
