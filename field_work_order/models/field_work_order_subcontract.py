@@ -371,6 +371,8 @@ class FieldWorkOrderSubcontract(models.Model):
 
     def action_view_vendor_bill(self):
         self.ensure_one()
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(_("Only invoicing users can open the vendor bills of work orders."))
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_in_invoice_type")
         action.update(
             views=[(False, "form")], view_mode="form", res_id=self.vendor_bill_id.id,
