@@ -21,7 +21,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools.misc import formatLang
 
-#: Order states in which the vendor records their work (photos, notes, checklist, signature).
+#: Order states in which the vendor records their work (photos, notes, checklist).
 WORK_STATES = ("scheduled", "in_progress", "on_hold")
 
 
@@ -272,15 +272,6 @@ class FieldWorkOrderSubcontract(models.Model):
         if not line:
             raise UserError(_("This checklist item is not on %(order)s.", order=self.name))
         line.done = bool(done)
-        return True
-
-    def portal_sign(self, signature, signed_by):
-        """Record the customer's signature (base64 image) and name."""
-        self.ensure_one()
-        if not signature or not (signed_by or "").strip():
-            raise UserError(_("The customer signs and writes their name."))
-        order = self._check_subcontract_work(_("sign"))
-        order.write({"signature": signature, "signed_by": signed_by.strip()})
         return True
 
     # ------------------------------------------------------------------
