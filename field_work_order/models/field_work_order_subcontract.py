@@ -91,6 +91,13 @@ class FieldWorkOrderSubcontract(models.Model):
                     "dispatcher can %(action)s it.", order=order.name, action=action,
                 ))
 
+    def _portal_is_subcontractor(self):
+        """Whether the visitor is a portal user of this order's subcontractor (their part of the page)."""
+        self.ensure_one()
+        user = self.env.user
+        vendor = self.subcontractor_id.commercial_partner_id
+        return bool(user.share and vendor and vendor == user.commercial_partner_id)
+
     def _check_subcontract_state(self, allowed, action):
         states = dict(self._fields["subcontract_state"]._description_selection(self.env))
         for order in self:
