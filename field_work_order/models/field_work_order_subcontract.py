@@ -29,10 +29,16 @@ class FieldWorkOrderSubcontract(models.Model):
     _inherit = "field.work.order"
 
     currency_id = fields.Many2one(related="company_id.currency_id")
+    # Internal users only: the customer's portal reads the order too, never what the vendor costs.
     subcontract_price = fields.Monetary(
-        string="Agreed Price", tracking=True, copy=False,
+        string="Agreed Price", tracking=True, copy=False, groups="base.group_user",
         help="What the subcontractor is paid for the job (without taxes): the draft vendor bill "
         "made when the order is verified charges it.",
+    )
+    subcontract_portal_price = fields.Monetary(
+        string="Agreed Price (Subcontractor)", compute="_compute_subcontract_portal_price",
+        help="The agreed price as the subcontractor's portal users read it; zero for any other "
+        "portal user.",
     )
     subcontract_state = fields.Selection(
         [("to_accept", "To Accept"), ("accepted", "Accepted"), ("declined", "Declined")],
@@ -63,6 +69,12 @@ class FieldWorkOrderSubcontract(models.Model):
             elif order.subcontract_state != "declined":
                 order.subcontract_state = False
                 order.subcontract_decline_reason = False
+
+    @api.depends_context("uid")
+    def _compute_subcontract_portal_price(self):
+        for order in self:
+            visible = not self.env.user.share or order._portal_is_subcontractor()
+            order.subcontract_portal_price = order.sudo().subcontract_price if visible else 0.0
 
     def _compute_vendor_bill_id(self):
         bills = self.env["account.move"].search([("fwo_subcontract_order_id", "in", self.ids)])
@@ -292,8 +304,8 @@ class FieldWorkOrderSubcontract(models.Model):
         then fails to serialize (Odoo retries it: the order is verified); the
         unique link of a bill to its order (``account.move``) is the last guard.
         """
-        to_bill = self.filtered(lambda order: order.subcontractor_id and order.subcontract_price)
         res = super().action_verify()
+        to_bill = self.filtered(lambda order: order.subcontractor_id and order.subcontract_price)
         if to_bill:
             to_bill._create_vendor_bills(to_bill._subcontract_bill_product())
         return res

@@ -83,9 +83,13 @@ class TestSubcontract(SubcontractCommon):
             self.assertEqual(self.env[model].with_user(self.portal_a).search_count([]), 2 * per_order)
             self.assertEqual(self.env[model].with_user(self.portal_b).search_count([]), per_order)
         data = self.a1.with_user(self.portal_a).read(
-            ["description", "safety_requirements", "deadline", "subcontract_price", "material_ids"]
+            ["description", "safety_requirements", "deadline", "subcontract_portal_price",
+             "material_ids"]
         )[0]
-        self.assertEqual(data["subcontract_price"], 450.0)
+        self.assertEqual(data["subcontract_portal_price"], 450.0)
+        # What the vendor costs is internal: portal users read it on their own orders only.
+        with self.assertRaises(AccessError):
+            self.a1.with_user(self.portal_a).read(["subcontract_price"])
         self.assertEqual(data["safety_requirements"], "Lock out panel EL-2.")
         self.assertEqual(len(data["material_ids"]), 1)
 
