@@ -5,11 +5,13 @@ Always as the real users: the vendors' portal users through the model with
 password), never through ``sudo()``.
 """
 
+import base64
 import json
 import re
 
 import psycopg2
 
+from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -263,6 +265,21 @@ class TestSubcontract(SubcontractCommon):
         self.assertEqual(self.ours.state, "scheduled")
         self.assertEqual(self.a1.state, "in_progress")
 
+    def test_customer_does_not_see_the_vendor_terms(self):
+        """The order's customer reads it on their portal, not what the vendor costs."""
+        customer_user = self.portal_user("fwo_acme_portal", self.customer, "Carl Customer")
+        order = self.a1.with_user(customer_user)
+        self.assertEqual(order.read(["subcontract_portal_price"])[0]["subcontract_portal_price"], 0.0)
+        with self.assertRaises(AccessError):
+            order.read(["subcontract_price"])
+        with self.assertRaisesRegex(AccessError, "is not assigned to your company"):
+            order.action_subcontract_accept()
+        with self.assertRaisesRegex(AccessError, "is not assigned to your company"):
+            order.portal_add_photo(PNG)
+        self.assertEqual(self.env["field.work.order.material"].with_user(customer_user).search_count([]), 0)
+        self.assertEqual(self.a1.subcontract_state, "to_accept")
+        self.assertFalse(self.a1.photo_ids)
+
     def test_dispatcher_accepts_for_the_vendor(self):
         self.assertIs(self.a1.with_user(self.dispatcher).action_subcontract_accept(), True)
         self.assertEqual(self.a1.subcontract_state, "accepted")
@@ -370,3 +387,91 @@ class TestSubcontractRpc(SubcontractCommon, HttpCase):
         self.assert_refused(self.portal_a, Order, "action_verify", [self.a1.ids], "AccessError",
                             re.escape("Only a dispatcher can verify work orders."))
         self.assertEqual(self.counts()[2], before[2])
+
+
+@tagged("post_install", "-at_install")
+class TestSubcontractPortal(SubcontractCommon, HttpCase):
+    """The vendor's buttons on the portal page: POST with CSRF, as the vendor's user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.a1 = cls.subcontract(cls.vendor_a)
+        cls.b1 = cls.subcontract(cls.vendor_b)
+
+    def post(self, order, step, **data):
+        return self.url_open(
+            f"/my/work-orders/{order.id}/subcontract/{step}",
+            data={"csrf_token": http.Request.csrf_token(self), **data}, allow_redirects=False,
+        )
+
+    def test_customer_page_has_no_vendor_part(self):
+        self.portal_user("fwo_acme_portal", self.customer, "Carl Customer")
+        self.authenticate("fwo_acme_portal", "fwo_acme_portal")
+        page = self.url_open(f"/my/work-orders/{self.a1.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.a1.name, page.text)
+        for text in ("Your Job", "450.00", "Lock out panel EL-2.", "fwo_portal_accept"):
+            self.assertNotIn(text, page.text)
+        response = self.post(self.a1, "accept")
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        self.assertEqual(self.a1.subcontract_state, "to_accept")
+
+    def test_vendor_page_and_buttons(self):
+        self.authenticate("fwo_vendor_a", "fwo_vendor_a")
+        page = self.url_open(f"/my/work-orders/{self.a1.id}")
+        self.assertEqual(page.status_code, 200)
+        for text in ("Your Job", "Lock out panel EL-2.", "450.00", "fwo_portal_accept"):
+            self.assertIn(text, page.text)
+        # Another vendor's order: no page, no answer.
+        self.assertNotIn("fwo_portal_subcontract", self.url_open(f"/my/work-orders/{self.b1.id}").text)
+        response = self.post(self.b1, "accept")
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        self.assertEqual(self.b1.subcontract_state, "to_accept")
+        # No CSRF token: refused.
+        response = self.url_open(f"/my/work-orders/{self.a1.id}/subcontract/accept",
+                                 data={"reason": "no token"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.a1.subcontract_state, "to_accept")
+        # Starting before accepting: the model's message on the page, nothing changed.
+        self.post(self.a1, "start")
+        self.assertEqual(self.a1.state, "scheduled")
+        self.assertIn("has not accepted the job yet",
+                      self.url_open(f"/my/work-orders/{self.a1.id}").text)
+        # Decline without a reason is refused; accept, photo, start, done.
+        self.post(self.a1, "decline", reason=" ")
+        self.assertEqual((self.a1.state, self.a1.subcontract_state), ("scheduled", "to_accept"))
+        self.post(self.a1, "accept")
+        self.assertEqual(self.a1.subcontract_state, "accepted")
+        self.post(self.a1, "start")
+        self.assertEqual(self.a1.state, "in_progress")
+        self.url_open(
+            f"/my/work-orders/{self.a1.id}/subcontract/photo",
+            data={"csrf_token": http.Request.csrf_token(self), "note": "Panel"},
+            files={"photo": ("panel.png", base64.b64decode(PNG), "image/png")},
+        )
+        self.assertEqual(self.a1.photo_ids.note, "Panel")
+        self.post(self.a1, "checklist", line_id=self.a1.checklist_ids.filtered("required").id)
+        self.post(self.a1, "done")
+        self.assertEqual(self.a1.state, "done")
+
+
+@tagged("post_install", "-at_install")
+class TestSubcontractTour(SubcontractCommon, HttpCase):
+    def test_vendor_accepts_and_completes_on_the_portal(self):
+        customer = self.env["res.partner"].create({"name": "Tour Vendor Customer", "is_company": True})
+        cable = self.env["product.product"].create({"name": "Tour Cable", "type": "consu"})
+        order = self.env["field.work.order"].with_user(self.dispatcher).create({
+            "partner_id": customer.id, "subcontractor_id": self.vendor_a.id,
+            "subcontract_price": 750.0, "scheduled_start": "2030-01-15 09:00:00",
+            "description": "Rewire the lobby lights.", "safety_requirements": "Harness above 2 m.",
+            "checklist_ids": [(0, 0, {"name": "Test the circuit", "required": True})],
+            "material_ids": [(0, 0, {"product_id": cable.id, "product_uom_qty": 30})],
+        })
+        order.action_schedule()
+        self.start_tour("/my/work-orders", "field_work_order_subcontract_tour", login="fwo_vendor_a")
+        order.invalidate_recordset()
+        self.assertEqual((order.state, order.subcontract_state), ("done", "accepted"))
+        self.assertEqual(order.checklist_ids.done_by, self.portal_a)
+        self.assertFalse(order.labor_ids)
