@@ -329,10 +329,16 @@ class TestSubcontractRpc(SubcontractCommon, HttpCase):
 
     def test_vendor_over_rpc(self):
         Order = "field.work.order"
+        # A job under way handed over to vendor A (B gave up): A must accept it before completing.
+        handed = self.subcontract(self.vendor_b)
+        handed.with_user(self.portal_b).action_subcontract_accept()
+        handed.with_user(self.portal_b).action_start()
+        handed.with_user(self.dispatcher).subcontractor_id = self.vendor_a
+        self.flush_tracking()
         before = self.counts()
         result, error = self.rpc(self.portal_a, Order, "search_read", [[]], {"fields": ["name"]})
         self.assertIsNone(error)
-        self.assertEqual([r["id"] for r in result], self.a1.ids)
+        self.assertEqual(sorted(r["id"] for r in result), sorted((self.a1 | handed).ids))
         result, error = self.rpc(self.portal_b, Order, "search_count", [[]])
         self.assertEqual(result, 1)
         self.assertEqual(self.rpc(self.portal_c, Order, "search_count", [[]])[0], 0)
@@ -349,6 +355,11 @@ class TestSubcontractRpc(SubcontractCommon, HttpCase):
                             "has not accepted the job yet")
         self.assert_refused(self.portal_a, Order, "portal_add_photo", [self.a1.ids, PNG],
                             "UserError", "answer is To Accept")
+        self.assertEqual((handed.state, handed.subcontract_state), ("in_progress", "to_accept"))
+        self.assert_refused(self.portal_a, Order, "action_complete", [handed.ids], "UserError",
+                            "Cannot complete .*: Northside Electrical has not accepted the job yet")
+        self.assert_refused(self.portal_b, Order, "action_complete", [handed.ids], "AccessError")
+        self.assertEqual(handed.state, "in_progress")
         # No direct write, whatever the field, the context or the record.
         for vals in ({"subcontract_price": 9999.0}, {"state": "done"},
                      {"subcontract_state": "accepted"}, {"description": "Easier job"},
