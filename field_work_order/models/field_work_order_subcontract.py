@@ -21,6 +21,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools.misc import formatLang
 
+from .field_work_order_policy import rpc_checked
+
 #: Order states in which the vendor records their work (photos, notes, checklist).
 WORK_STATES = ("scheduled", "in_progress", "on_hold")
 
@@ -147,19 +149,23 @@ class FieldWorkOrderSubcontract(models.Model):
                 ))
         return res
 
+    @rpc_checked
     def action_start(self):
         return super(FieldWorkOrderSubcontract, self._fwo_subcontract_sudo(_("start"))).action_start()
 
+    @rpc_checked
     def action_hold(self):
         return super(
             FieldWorkOrderSubcontract, self._fwo_subcontract_sudo(_("put on hold"))
         ).action_hold()
 
+    @rpc_checked
     def action_resume(self):
         return super(
             FieldWorkOrderSubcontract, self._fwo_subcontract_sudo(_("resume"))
         ).action_resume()
 
+    @rpc_checked
     def action_complete(self):
         return super(
             FieldWorkOrderSubcontract, self._fwo_subcontract_sudo(_("complete"))
@@ -188,6 +194,7 @@ class FieldWorkOrderSubcontract(models.Model):
     # ------------------------------------------------------------------
     # The vendor's answer.
     # ------------------------------------------------------------------
+    @rpc_checked
     def action_subcontract_accept(self):
         """The subcontractor takes the job (a dispatcher may record it for them)."""
         self._check_subcontractor(_("accept"))
@@ -202,6 +209,7 @@ class FieldWorkOrderSubcontract(models.Model):
         self._notify_dispatchers()
         return True
 
+    @rpc_checked
     def action_subcontract_decline(self, reason):
         """The subcontractor refuses the job: it goes back to the dispatcher to plan again.
 
@@ -215,7 +223,7 @@ class FieldWorkOrderSubcontract(models.Model):
         self._check_subcontractor(_("decline"))
         self._check_state(("draft", "scheduled"), _("decline"))
         self._check_subcontract_state(("to_accept", "accepted"), _("decline"))
-        reason = (reason or "").strip()
+        reason = reason.strip() if isinstance(reason, str) else ""
         if not reason:
             raise UserError(_(
                 "Say why you decline the job: the dispatcher needs the reason to plan it again."
@@ -261,11 +269,18 @@ class FieldWorkOrderSubcontract(models.Model):
         self._check_subcontract_state(("accepted",), action)
         return self._fwo_subcontract_sudo(action)
 
+    @rpc_checked
     def portal_add_photo(self, image, kind="other", note=None):
         """Add a photo (base64 image) to the order; returns the photo's id."""
         self.ensure_one()
-        if not image:
+        if not image or not isinstance(image, (str, bytes)):
             raise UserError(_("Choose a photo to add."))
+        kinds = dict(self.env["field.work.order.photo"]._fields["kind"]._description_selection(self.env))
+        if not isinstance(kind, str) or kind not in kinds or not isinstance(note, (str, type(None))):
+            raise UserError(_(
+                "A photo is of one of these kinds: %(kinds)s, with an optional note as text.",
+                kinds=", ".join(kinds.values()),
+            ))
         order = self._check_subcontract_work(_("add a photo to"))
         photo = self.env["field.work.order.photo"].sudo().create({
             "work_order_id": order.id, "image": image, "kind": kind, "note": note or False,
@@ -273,21 +288,24 @@ class FieldWorkOrderSubcontract(models.Model):
         order.message_post(body=_("Photo added: %(note)s", note=note) if note else _("Photo added."))
         return photo.id
 
+    @rpc_checked
     def portal_add_note(self, body):
         """Post the vendor's note on the order's chatter; returns the message id."""
         self.ensure_one()
-        if not (body or "").strip():
+        if not isinstance(body, str) or not body.strip():
             raise UserError(_("Write the note before sending it."))
         order = self._check_subcontract_work(_("add a note to"))
         return order.message_post(
             body=body.strip(), message_type="comment", subtype_xmlid="mail.mt_comment"
         ).id
 
+    @rpc_checked
     def portal_set_checklist_item(self, line_id, done=True):
         """Tick (or untick) one checklist item of the order."""
         self.ensure_one()
         order = self._check_subcontract_work(_("tick the checklist of"))
-        line = order.checklist_ids.filtered(lambda item: item.id == line_id)
+        line = order.checklist_ids.filtered(lambda item: item.id == line_id) if isinstance(
+            line_id, int) else order.checklist_ids.browse()
         if not line:
             raise UserError(_("This checklist item is not on %(order)s.", order=self.name))
         line.done = bool(done)
@@ -296,6 +314,7 @@ class FieldWorkOrderSubcontract(models.Model):
     # ------------------------------------------------------------------
     # Verification: the vendor bill.
     # ------------------------------------------------------------------
+    @rpc_checked
     def action_verify(self):
         """Verify, then make each subcontracted order's draft vendor bill (once).
 
@@ -379,6 +398,7 @@ class FieldWorkOrderSubcontract(models.Model):
         self.ensure_one()
         return formatLang(self.env, self.subcontract_price, currency_obj=self.currency_id)
 
+    @rpc_checked
     def action_view_vendor_bill(self):
         self.ensure_one()
         if not self.env.user.has_group("account.group_account_invoice"):

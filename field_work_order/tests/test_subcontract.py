@@ -119,6 +119,9 @@ class TestSubcontract(SubcontractCommon):
         # Same preconditions as a technician: the required checklist item first.
         with self.assertRaisesRegex(UserError, "required checklist items are not done: Check thermostat"):
             as_vendor.action_complete()
+        with self.assertRaisesRegex(UserError, "^A photo is of one of these kinds: Before, After, Other"):
+            as_vendor.portal_add_photo(PNG, kind=["after"])
+        self.assertEqual(len(order.photo_ids), 1)
         required = order.checklist_ids.filtered("required")
         as_vendor.portal_set_checklist_item(required.id, True)
         self.assertEqual((required.done, required.done_by), (True, self.portal_a))
@@ -251,6 +254,11 @@ class TestSubcontract(SubcontractCommon):
             self.as_vendor(self.a1, self.portal_c).action_subcontract_accept()
         with self.assertRaises(AccessError):
             self.as_vendor(self.ours).action_start()
+        # Junk over RPC: a sentence, not a crash.
+        with self.assertRaisesRegex(UserError, "^Say why you decline the job"):
+            self.as_vendor(self.a1).action_subcontract_decline(["no"])
+        with self.assertRaisesRegex(UserError, "takes no arguments besides the record ids"):
+            self.as_vendor(self.a1).action_subcontract_accept("now")
         self.assertEqual(self.env["mail.message"].search_count([]), messages)
         self.assertEqual(self.a1.subcontract_state, "to_accept")
         # Accepting twice, declining once started.
