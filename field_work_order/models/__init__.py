@@ -5,6 +5,7 @@ from . import field_work_order_job_type_material
 from . import field_work_order
 from . import field_work_order_stock
 from . import field_work_order_invoice
+from . import field_work_order_subcontract
 from . import field_work_order_agreement
 from . import field_work_order_agreement_period
 from . import field_work_order_visit

@@ -13,11 +13,26 @@ class AccountMove(models.Model):
     fwo_order_count = fields.Integer(
         compute="_compute_fwo_order_count", groups="account.group_account_invoice"
     )
+    fwo_subcontract_order_id = fields.Many2one(
+        "field.work.order", string="Subcontracted Work Order", copy=False, readonly=True,
+        index="btree_not_null", ondelete="restrict", groups="account.group_account_invoice",
+        help="The subcontracted work order this vendor bill pays for.",
+    )
 
-    @api.depends("fwo_order_ids")
+    _sql_constraints = [(
+        "fwo_subcontract_order_uniq", "unique(fwo_subcontract_order_id)",
+        "A subcontracted work order has one vendor bill only.",
+    )]
+
+    @api.depends("fwo_order_ids", "fwo_subcontract_order_id")
     def _compute_fwo_order_count(self):
         for move in self:
-            move.fwo_order_count = len(move.fwo_order_ids)
+            move.fwo_order_count = len(move._fwo_orders())
+
+    def _fwo_orders(self):
+        """The orders a customer invoice charges for, or the one a vendor bill pays for."""
+        self.ensure_one()
+        return self.fwo_order_ids | self.fwo_subcontract_order_id
 
     def copy_data(self, default=None):
         """Keep the orders on the invoice that replaces a reversed one.
@@ -41,11 +56,12 @@ class AccountMove(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "field_work_order.field_work_order_action"
         )
+        orders = self._fwo_orders()
         action.update(
-            name=_("Work Orders"), domain=[("id", "in", self.fwo_order_ids.ids)],
+            name=_("Work Orders"), domain=[("id", "in", orders.ids)],
             context={"create": False}, view_mode="list,form",
             views=[(False, "list"), (False, "form")],
         )
-        if len(self.fwo_order_ids) == 1:
-            action.update(views=[(False, "form")], view_mode="form", res_id=self.fwo_order_ids.id)
+        if len(orders) == 1:
+            action.update(views=[(False, "form")], view_mode="form", res_id=orders.id)
         return action

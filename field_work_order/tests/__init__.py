@@ -18,3 +18,5 @@ from . import test_agreement
 from . import test_agreement_invoice
 from . import test_agreement_concurrency
 from . import test_portal
+from . import test_subcontract
+from . import test_subcontract_concurrency

@@ -530,10 +530,18 @@ class TestPortal(HttpCase):
                               {"work_order_id": own.id, "image": base64.b64encode(png_bytes()).decode()})
         self.assertRpcRefused(alice, "field.work.order.photo", "write", [self.acme_photo.id], {"note": "x"})
         self.assertRpcRefused(alice, "field.work.order.photo", "unlink", [self.acme_photo.id])
-        for model in ("field.work.order.material", "field.work.order.labor",
-                      "field.work.order.checklist.line"):
-            self.assertRpcRefused(alice, model, "search_read", [])
-            self.assertRpcRefused(alice, model, "create", {"work_order_id": own.id})
+        self.assertRpcRefused(alice, "field.work.order.labor", "search_read", [])
+        self.assertRpcRefused(alice, "field.work.order.labor", "create", {"work_order_id": own.id})
+        # Materials and checklist items are readable by subcontractors' portal users only:
+        # a customer finds none, not even their own order's, and reads none by id.
+        part = self.env["product.product"].create({"name": "Portal Test Part", "type": "consu"})
+        for line in (
+            self.env["field.work.order.material"].create({"work_order_id": own.id, "product_id": part.id}),
+            self.env["field.work.order.checklist.line"].create({"work_order_id": own.id, "name": "Look"}),
+        ):
+            self.assertEqual(self._rpc(alice, line._name, "search_read", [], fields=["id"]), [])
+            self.assertRpcRefused(alice, line._name, "read", line.ids, ["id"])
+            self.assertRpcRefused(alice, line._name, "create", {"work_order_id": own.id})
         self.assertRpcRefused(alice, "field.work.order", "portal_sign", [foreign.id], "Alice",
                               base64.b64encode(png_bytes()).decode())
         self.assertRpcRefused(alice, "field.work.order", "message_post", [own.id], body="Hi")

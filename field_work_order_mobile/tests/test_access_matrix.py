@@ -481,6 +481,20 @@ MATRIX = [
         lambda t: t.o_done, "action_rework", args=["The vent still rattles."],
         observe=state_of(lambda t: t.o_done), expect=("in_progress",),
     ), allow("D")),
+    # --- subcontracting (the vendor's own portal users: field_work_order/tests/test_subcontract.py)
+    ("action_subcontract_accept (subcontracted, to accept)", action(
+        lambda t: t.o_sub, "action_subcontract_accept",
+        observe=observe_fields(lambda t: t.o_sub, ["subcontract_state"]), expect=("accepted",),
+    ), allow("D")),
+    ("action_subcontract_decline (subcontracted, with a reason)", action(
+        lambda t: t.o_sub, "action_subcontract_decline", args=["No electrician free that week."],
+        observe=observe_fields(lambda t: t.o_sub, ["state", "subcontractor_id", "subcontract_state"]),
+        expect=("draft", False, "declined"),
+    ), allow("D")),
+    ("action_view_vendor_bill (subcontracted)", action(
+        lambda t: t.o_sub, "action_view_vendor_bill", check=window("account.move"),
+        names=("invoicing",),
+    ), allow("X")),
     ("action_cancel (scheduled)", action(
         lambda t: t.o_sched, "action_cancel", observe=state_of(lambda t: t.o_sched),
         expect=("cancelled",),
@@ -803,7 +817,9 @@ class TestAccessMatrix(HttpCase):
         cls.o_cancel = order()
         cls.o_cancel.action_cancel()
         cls.o_sched, cls.o_prog, cls.o_hold, cls.o_ready, cls.o_done = (order() for _i in range(5))
-        (cls.o_sched | cls.o_prog | cls.o_hold | cls.o_ready | cls.o_done).action_schedule()
+        cls.o_sub = order(user_id=False, technician_ids=[], subcontractor_id=cls.vendor.id,
+                          subcontract_price=500.0)
+        (cls.o_sched | cls.o_prog | cls.o_hold | cls.o_ready | cls.o_done | cls.o_sub).action_schedule()
         # The warehouse loaded the van for the done order: 2 parts, of which 1 will be used.
         preparation = cls.o_done.with_env(env).picking_ids
         preparation.move_ids.write({"quantity": 2, "picked": True})
