@@ -310,6 +310,13 @@ class FieldWorkOrderPortal(models.Model):
                 "before completing it."
             ))
         self.check_access("read")
+        if not self.env.su and (
+            self.env.user.commercial_partner_id != self.partner_id.commercial_partner_id
+        ):
+            raise AccessError(_(
+                "%(order)s is signed by its customer: a subcontractor's users do not sign it.",
+                order=self.name,
+            ))
         if self.state not in CLOSED_STATES:
             raise UserError(_(
                 "%(order)s can be signed once the job is done.", order=self.name,

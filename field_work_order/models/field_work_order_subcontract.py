@@ -53,6 +53,7 @@ class FieldWorkOrderSubcontract(models.Model):
     subcontract_decline_reason = fields.Text(
         string="Decline Reason", compute="_compute_subcontract_state", store=True,
         precompute=True, readonly=True, copy=False,
+        groups="base.group_user",  # the vendor's words to the office, not the customer's to read
     )
     vendor_bill_id = fields.Many2one(
         "account.move", string="Vendor Bill", compute="_compute_vendor_bill_id",

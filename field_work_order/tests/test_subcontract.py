@@ -127,6 +127,10 @@ class TestSubcontract(SubcontractCommon):
         self.assertEqual((required.done, required.done_by), (True, self.portal_a))
         self.assertIs(as_vendor.action_complete(), True)
         self.assertEqual(order.state, "done")
+        # The customer signs the service report on the portal, not the vendor's users.
+        with self.assertRaisesRegex(AccessError, "is signed by its customer"):
+            as_vendor.portal_sign("Ann Electrician", PNG)
+        self.assertFalse(order.signature)
         self.assertFalse(order.move_ids, "the vendor's parts are not consumed from our stock")
 
         Move = self.env["account.move"]
@@ -278,8 +282,9 @@ class TestSubcontract(SubcontractCommon):
         customer_user = self.portal_user("fwo_acme_portal", self.customer, "Carl Customer")
         order = self.a1.with_user(customer_user)
         self.assertEqual(order.read(["subcontract_portal_price"])[0]["subcontract_portal_price"], 0.0)
-        with self.assertRaises(AccessError):
-            order.read(["subcontract_price"])
+        for internal in ("subcontract_price", "subcontract_decline_reason"):
+            with self.assertRaises(AccessError):
+                order.read([internal])
         with self.assertRaisesRegex(AccessError, "is not assigned to your company"):
             order.action_subcontract_accept()
         with self.assertRaisesRegex(AccessError, "is not assigned to your company"):
