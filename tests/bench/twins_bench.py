@@ -3,7 +3,7 @@
 Not a test (pytest does not collect tests/bench). Run from the repository root:
 
     .venv/bin/python tests/bench/twins_bench.py --sizes 1000,10000
-    .venv/bin/python tests/bench/twins_bench.py --sizes 100000 --json tests/bench/results/twins_100k.json
+    .venv/bin/python tests/bench/twins_bench.py --sizes 100000 --db fwo_bench_twins_100k --template fwo_bench_twins_base
 
 For each size N (the work orders, and as many repair orders, in the database) it
 tops the history up to N rows with the data generator, then measures over JSON-RPC
