@@ -155,13 +155,12 @@ class JsonRpcTransport(_RpcTransport):
         self._ids = itertools.count(1)
 
     def _call(self, service: str, method: str, args: list[Any]) -> Any:
-        endpoint = f"{self.url}/jsonrpc"
-        body = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"service": service, "method": method, "args": args},
-            "id": next(self._ids),
-        }
+        return self._post("/jsonrpc", {"service": service, "method": method, "args": args})
+
+    def _post(self, path: str, params: dict[str, Any]) -> Any:
+        """One JSON-RPC request to ``path`` on the server; every failure a :class:`SyncError`."""
+        endpoint = f"{self.url}{path}"
+        body = {"jsonrpc": "2.0", "method": "call", "params": params, "id": next(self._ids)}
         try:
             response = self._session.post(endpoint, json=body, timeout=self.timeout)
         except requests.Timeout as exc:
