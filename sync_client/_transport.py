@@ -41,6 +41,11 @@ _ODOO_ERRORS: dict[str, type[SyncError]] = {
     "odoo.exceptions.ValidationError": ValidationError,
 }
 
+#: Odoo errors saying the server lost its database connection in the middle of the call
+#: (PostgreSQL restarted, a connection cut): the transaction was rolled back, so the
+#: call is as safe to send again as after a network error.
+_DB_CONNECTION_ERRORS = ("psycopg2.OperationalError", "psycopg2.InterfaceError")
+
 #: XML-RPC fault codes of Odoo's ``/xmlrpc/2`` endpoints → our classes.
 _FAULT_CODES: dict[int, type[SyncError]] = {2: UserError, 3: AuthError, 4: AccessError}
 
@@ -198,6 +203,10 @@ class JsonRpcTransport(_RpcTransport):
         data: dict[str, Any] = top["data"] if isinstance(top.get("data"), dict) else {}
         name = str(data.get("name") or "")
         message = str(data.get("message") or top.get("message") or name)
+        if name in _DB_CONNECTION_ERRORS:
+            return TransportError(self._scrub(
+                f"{self.url} lost its database connection ({message}); retry later"
+            ))
         cls = _ODOO_ERRORS.get(name, ServerError)
         if cls is ServerError:
             message = f"Odoo error {name or '(unnamed)'}: {message}"
@@ -235,6 +244,10 @@ class XmlRpcTransport(_RpcTransport):
         except xmlrpc.client.Fault as exc:
             lines = [line for line in str(exc.faultString).splitlines() if line.strip()]
             message = self._scrub(lines[-1] if lines else "Odoo error")
+            if message.startswith(_DB_CONNECTION_ERRORS):
+                raise TransportError(
+                    f"{self.url} lost its database connection ({message}); retry later"
+                ) from None
             cls = _FAULT_CODES.get(int(exc.faultCode), ServerError)
             raise cls(message) from None
         except xmlrpc.client.ProtocolError as exc:

@@ -218,6 +218,29 @@ def test_xmlrpc_maps_fault_codes(
     _assert_no_secret(info.value)
 
 
+@pytest.mark.parametrize("name", ["psycopg2.OperationalError", "psycopg2.InterfaceError"])
+def test_lost_database_connection_is_a_transport_error(canned: tuple[Canned, str], name: str) -> None:
+    """PostgreSQL restarted or the connection was cut mid-call: nothing committed, retry."""
+    state, url = canned
+    state.json(7)
+    state.odoo_error(name, "server closed the connection unexpectedly")
+    with pytest.raises(TransportError, match="lost its database connection") as info:
+        JsonRpcTransport(url, "prod", "tech", PASSWORD).execute_kw("m", "sync_push", [])
+    assert str(info.value) == (f"{url} lost its database connection (server closed the "
+                               "connection unexpectedly); retry later")
+    state.xml(5)
+    state.xml(xmlrpc.client.Fault(1, f"Traceback...\n{name}: connection already closed"))
+    with pytest.raises(TransportError, match="lost its database connection") as info:
+        XmlRpcTransport(url, "prod", "tech", PASSWORD).execute_kw("m", "sync_pull", [])
+    assert str(info.value) == (f"{url} lost its database connection ({name}: connection already "
+                               "closed); retry later")
+    state.json(7)
+    state.odoo_error("psycopg2.errors.UniqueViolation", "duplicate key")
+    with pytest.raises(ServerError) as refused:
+        JsonRpcTransport(url, "prod", "tech", PASSWORD).execute_kw("m", "f", [])
+    assert type(refused.value) is ServerError  # other database errors are the server's answer
+
+
 def test_xmlrpc_call_and_http_errors(canned: tuple[Canned, str]) -> None:
     state, url = canned
     state.xml(5)
