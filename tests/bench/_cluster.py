@@ -70,6 +70,26 @@ class Cluster:
                              capture_output=True, text=True, check=False).stdout
         return sorted({int(pid) for pid in re.findall(r"pid=(\d+)", out)} - {master})
 
+    def pushing(self, n):
+        """HTTP workers of node ``n`` in the middle of a writing request (a push: pulls and board reads
+        write nothing), as their database sessions show: a transaction that has written."""
+        with pg(self.db) as conn, conn.cursor() as cr:
+            cr.execute("SELECT client_port FROM pg_stat_activity WHERE datname = %s "
+                       "AND backend_xid IS NOT NULL", [self.db])
+            ports = {port for (port,) in cr.fetchall()}
+        if not ports:
+            return []
+        # The process holding each connection (application_name is the master's for the
+        # connections a worker inherited when it was forked).
+        out = subprocess.run(["ss", "-Htnp", f"dport = :{db_params()['port']}"],
+                             capture_output=True, text=True, check=False).stdout
+        pids = set()
+        for line in out.splitlines():
+            local = re.search(r"127\.0\.0\.1:(\d+)\s+\S+:\d+", line)
+            if local and int(local.group(1)) in ports:
+                pids |= {int(pid) for pid in re.findall(r"pid=(\d+)", line)}
+        return sorted(pids & set(self.workers(n)))
+
     def kill_node(self, n):
         """SIGKILL to the node's master and all its processes, as a machine lost."""
         os.killpg(self.node_pid(n), signal.SIGKILL)
@@ -381,7 +401,8 @@ class Technician:
             pending = client.status().pending
             if pending:
                 self.problems.append(f"{self.login}: {pending} operations still queued")
-            rows = client.store._db.execute("SELECT uuid, status FROM results").fetchall()
+            rows = client.store._db.execute(
+                "SELECT uuid, status FROM results WHERE status IN ('applied', 'duplicate')").fetchall()
         return {row[0]: row[1] for row in rows}
 
 
@@ -468,8 +489,8 @@ def check_invariants(db, data, acked, queued):
     cr.execute("SELECT work_order_id, count(*) FROM field_work_order_photo WHERE work_order_id = ANY(%s) "
                "GROUP BY 1", [ids])
     photo_counts = dict(cr.fetchall())
-    fails += [f"order {o}: {photo_counts.get(o, 0)} photos != acknowledged {n}"
-              for o, n in {**photos, **photo_counts}.items() if photo_counts.get(o, 0) != photos.get(o, 0)]
+    fails += [f"order {o}: {photo_counts.get(o, 0)} photos != acknowledged {photos.get(o, 0)}"
+              for o in {**photos, **photo_counts} if photo_counts.get(o, 0) != photos.get(o, 0)]
     checks["acknowledged operations applied exactly once"] = fails
 
     # 2. No technician with two open labor lines on one order (and none on a done order).
