@@ -142,6 +142,14 @@ def _network_reason(exc: BaseException) -> str:
     return found[-1].strip() if found else type(exc).__name__
 
 
+def _too_large(endpoint: str) -> str:
+    """HTTP 413: the server or its proxy (nginx's client_max_body_size) refused the body."""
+    return (
+        f"{endpoint} refused the request as too large (HTTP 413): a photo or signature in it "
+        "is bigger than the server accepts; queue a smaller one"
+    )
+
+
 class JsonRpcTransport(_RpcTransport):
     """Odoo's ``/jsonrpc`` endpoint over :mod:`requests` (login + password or API key)."""
 
@@ -181,6 +189,8 @@ class JsonRpcTransport(_RpcTransport):
                 f"{endpoint} answered HTTP {response.status_code}: the server or a proxy in "
                 "front of it is failing; retry later"
             )
+        if response.status_code == 413:
+            raise ServerError(_too_large(endpoint))
         if response.status_code != 200:
             raise ServerError(
                 f"{endpoint} answered HTTP {response.status_code}: "
@@ -256,6 +266,8 @@ class XmlRpcTransport(_RpcTransport):
                     f"{endpoint} answered HTTP {exc.errcode}: the server or a proxy in front "
                     "of it is failing; retry later"
                 ) from None
+            if exc.errcode == 413:
+                raise ServerError(_too_large(endpoint)) from None
             raise ServerError(
                 f"{endpoint} answered HTTP {exc.errcode}: is this the address of an Odoo server?"
             ) from None

@@ -159,6 +159,7 @@ def test_jsonrpc_logs_in_again_when_the_session_expired(canned: tuple[Canned, st
         (502, "<html>Bad Gateway</html>", TransportError, "HTTP 502"),
         (503, "", TransportError, "retry later"),
         (404, "not found", ServerError, "is this the address of an Odoo server"),
+        (413, "<html>Request Entity Too Large</html>", ServerError, "a photo or signature in it"),
         (200, "<html>login</html>", ServerError, "did not answer JSON-RPC"),
     ],
 )
@@ -253,6 +254,9 @@ def test_xmlrpc_call_and_http_errors(canned: tuple[Canned, str]) -> None:
     state.raw(502, "bad gateway")
     with pytest.raises(TransportError, match="HTTP 502"):
         transport.execute_kw("m", "f")
+    state.raw(413, "too large")
+    with pytest.raises(ServerError, match=r"too large \(HTTP 413\): a photo or signature"):
+        transport.execute_kw("m", "sync_push")
     state.raw(200, "not xml")
     with pytest.raises(ServerError, match="did not answer XML-RPC"):
         transport.execute_kw("m", "f")
