@@ -1,5 +1,6 @@
 """Filestore writes that store the whole file or fail with an error the user can act on."""
 
+import contextlib
 import logging
 import os
 import uuid
@@ -23,10 +24,8 @@ def _write_whole(path, data):
             os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
