@@ -388,7 +388,7 @@ class Technician:
                     if self.step % 6 == 0:
                         client.pull()
                     time.sleep(think)
-            except SyncError as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever stops a phone is reported
                 self.problems.append(f"{self.login}: {type(exc).__name__}: {exc}")
 
     def finish(self):
