@@ -44,6 +44,11 @@ _ODOO_ERRORS: dict[str, type[SyncError]] = {
     "odoo.exceptions.ValidationError": ValidationError,
 }
 
+#: Odoo errors saying the server lost its database connection in the middle of the call
+#: (PostgreSQL restarted, a connection cut): the transaction was rolled back, so the
+#: call is as safe to send again as after a network error.
+_DB_CONNECTION_ERRORS = ("psycopg2.OperationalError", "psycopg2.InterfaceError")
+
 #: XML-RPC fault codes of Odoo's ``/xmlrpc/2`` endpoints → our classes.
 _FAULT_CODES: dict[int, type[SyncError]] = {2: UserError, 3: AuthError, 4: AccessError}
 
@@ -163,6 +168,14 @@ def _network_reason(exc: BaseException) -> str:
     return found[-1].strip() if found else type(exc).__name__
 
 
+def _too_large(endpoint: str) -> str:
+    """HTTP 413: the server or its proxy (nginx's client_max_body_size) refused the body."""
+    return (
+        f"{endpoint} refused the request as too large (HTTP 413): a photo or signature in it "
+        "is bigger than the server accepts; queue a smaller one"
+    )
+
+
 class JsonRpcTransport(_RpcTransport):
     """Odoo's ``/jsonrpc`` endpoint over :mod:`requests` (login + password or API key)."""
 
@@ -181,13 +194,12 @@ class JsonRpcTransport(_RpcTransport):
         self._ids = itertools.count(1)
 
     def _call(self, service: str, method: str, args: list[Any]) -> Any:
-        endpoint = f"{self.url}/jsonrpc"
-        body = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"service": service, "method": method, "args": args},
-            "id": next(self._ids),
-        }
+        return self._post("/jsonrpc", {"service": service, "method": method, "args": args})
+
+    def _post(self, path: str, params: dict[str, Any]) -> Any:
+        """One JSON-RPC request to ``path`` on the server; every failure a :class:`SyncError`."""
+        endpoint = f"{self.url}{path}"
+        body = {"jsonrpc": "2.0", "method": "call", "params": params, "id": next(self._ids)}
         try:
             response = self._session.post(endpoint, json=body, timeout=self.timeout)
         except requests.Timeout as exc:
@@ -203,6 +215,8 @@ class JsonRpcTransport(_RpcTransport):
                 f"{endpoint} answered HTTP {response.status_code}: the server or a proxy in "
                 "front of it is failing; retry later"
             )
+        if response.status_code == 413:
+            raise ServerError(_too_large(endpoint))
         if response.status_code != 200:
             raise ServerError(
                 f"{endpoint} answered HTTP {response.status_code}: "
@@ -225,6 +239,10 @@ class JsonRpcTransport(_RpcTransport):
         data: dict[str, Any] = top["data"] if isinstance(top.get("data"), dict) else {}
         name = str(data.get("name") or "")
         message = str(data.get("message") or top.get("message") or name)
+        if name in _DB_CONNECTION_ERRORS:
+            return TransportError(self._scrub(
+                f"{self.url} lost its database connection ({message}); retry later"
+            ))
         cls = _ODOO_ERRORS.get(name, ServerError)
         if cls is ServerError and not _NO_DATABASE.search(message):
             message = f"Odoo error {name or '(unnamed)'}: {message}"
@@ -261,14 +279,21 @@ class XmlRpcTransport(_RpcTransport):
             return getattr(proxy, method)(*args)
         except xmlrpc.client.Fault as exc:
             lines = [line for line in str(exc.faultString).splitlines() if line.strip()]
+            message = self._scrub(lines[-1] if lines else "Odoo error")
+            if message.startswith(_DB_CONNECTION_ERRORS):
+                raise TransportError(
+                    f"{self.url} lost its database connection ({message}); retry later"
+                ) from None
             cls = _FAULT_CODES.get(int(exc.faultCode), ServerError)
-            raise self._fault(cls, lines[-1] if lines else "Odoo error") from None
+            raise self._fault(cls, message) from None
         except xmlrpc.client.ProtocolError as exc:
             if exc.errcode >= 500:
                 raise TransportError(
                     f"{endpoint} answered HTTP {exc.errcode}: the server or a proxy in front "
                     "of it is failing; retry later"
                 ) from None
+            if exc.errcode == 413:
+                raise ServerError(_too_large(endpoint)) from None
             raise ServerError(
                 f"{endpoint} answered HTTP {exc.errcode}: is this the address of an Odoo server?"
             ) from None

@@ -159,6 +159,7 @@ def test_jsonrpc_logs_in_again_when_the_session_expired(canned: tuple[Canned, st
         (502, "<html>Bad Gateway</html>", TransportError, "HTTP 502"),
         (503, "", TransportError, "retry later"),
         (404, "not found", ServerError, "is this the address of an Odoo server"),
+        (413, "<html>Request Entity Too Large</html>", ServerError, "a photo or signature in it"),
         (200, "<html>login</html>", ServerError, "did not answer JSON-RPC"),
     ],
 )
@@ -218,6 +219,29 @@ def test_xmlrpc_maps_fault_codes(
     _assert_no_secret(info.value)
 
 
+@pytest.mark.parametrize("name", ["psycopg2.OperationalError", "psycopg2.InterfaceError"])
+def test_lost_database_connection_is_a_transport_error(canned: tuple[Canned, str], name: str) -> None:
+    """PostgreSQL restarted or the connection was cut mid-call: nothing committed, retry."""
+    state, url = canned
+    state.json(7)
+    state.odoo_error(name, "server closed the connection unexpectedly")
+    with pytest.raises(TransportError, match="lost its database connection") as info:
+        JsonRpcTransport(url, "prod", "tech", PASSWORD).execute_kw("m", "sync_push", [])
+    assert str(info.value) == (f"{url} lost its database connection (server closed the "
+                               "connection unexpectedly); retry later")
+    state.xml(5)
+    state.xml(xmlrpc.client.Fault(1, f"Traceback...\n{name}: connection already closed"))
+    with pytest.raises(TransportError, match="lost its database connection") as info:
+        XmlRpcTransport(url, "prod", "tech", PASSWORD).execute_kw("m", "sync_pull", [])
+    assert str(info.value) == (f"{url} lost its database connection ({name}: connection already "
+                               "closed); retry later")
+    state.json(7)
+    state.odoo_error("psycopg2.errors.UniqueViolation", "duplicate key")
+    with pytest.raises(ServerError) as refused:
+        JsonRpcTransport(url, "prod", "tech", PASSWORD).execute_kw("m", "f", [])
+    assert type(refused.value) is ServerError  # other database errors are the server's answer
+
+
 def test_xmlrpc_call_and_http_errors(canned: tuple[Canned, str]) -> None:
     state, url = canned
     state.xml(5)
@@ -230,6 +254,9 @@ def test_xmlrpc_call_and_http_errors(canned: tuple[Canned, str]) -> None:
     state.raw(502, "bad gateway")
     with pytest.raises(TransportError, match="HTTP 502"):
         transport.execute_kw("m", "f")
+    state.raw(413, "too large")
+    with pytest.raises(ServerError, match=r"too large \(HTTP 413\): a photo or signature"):
+        transport.execute_kw("m", "sync_push")
     state.raw(200, "not xml")
     with pytest.raises(ServerError, match="did not answer XML-RPC"):
         transport.execute_kw("m", "f")

@@ -23,3 +23,4 @@ from . import res_users
 from . import stock_move
 from . import stock_picking
 from . import account_move
+from . import ir_attachment

@@ -1,5 +1,12 @@
 import base64
+import errno
+import glob
+import io
+import os
 from datetime import timedelta
+from unittest.mock import patch
+
+from PIL import Image
 
 from odoo import fields
 from odoo.tests import tagged
@@ -156,6 +163,52 @@ class TestSyncPush(SyncCommon):
         self.assertEqual((self.order.signed_by, fields.Datetime.to_string(self.order.signed_on)),
                          ("Ann Smith", self.t("16:00")))
         self.assertTrue(self.order.signature)
+
+    def test_photo_on_a_full_filestore(self):
+        """A full disk refuses the photo clearly and leaves no partial file; a retry applies it once."""
+        data = io.BytesIO()
+        Image.new("RGB", (64, 48), (12, 160, 77)).save(data, "PNG")  # content no test stored
+        image = base64.b64encode(data.getvalue()).decode()
+        checksum = self.env["ir.attachment"]._compute_checksum(data.getvalue())
+        path = self.env["ir.attachment"]._full_path(f"{checksum[:2]}/{checksum}")
+        self.assertFalse(os.path.exists(path))
+        real_write = os.write
+        calls = []
+
+        def disk_fills_up(fd, chunk):
+            calls.append(len(chunk))
+            if len(calls) == 1:  # the first bytes go in, then the disk is full
+                return real_write(fd, bytes(chunk[:100]))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        op = self.op(self.order, "photo", {"image": image, "kind": "after"}, at=self.t("09:10"))
+        with patch("odoo.addons.field_work_order.models.ir_attachment.os.write", disk_fills_up), \
+                self.assertLogs("odoo.addons.field_work_order.models.ir_attachment", "ERROR"):
+            refused, = self.push(self.tech, op)
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(refused["status"], "error")
+        self.assertEqual(refused["message"], (
+            f"The server could not store the file: {os.strerror(errno.ENOSPC)}. Nothing was "
+            "saved. Ask your administrator to free space on the server's file storage, then "
+            "try again."
+        ))
+        self.assertEqual(len(self.order.photo_ids), 0)
+        self.assertFalse(os.path.exists(path))
+        self.assertEqual(glob.glob(f"{path}.*.tmp"), [])
+        # The same uuid again answers the first result; the user's retry (a new uuid) applies.
+        again, = self.push(self.tech, op)
+        self.assertEqual((again["status"], again["first_status"]), ("duplicate", "error"))
+        self.assertEqual(len(self.order.photo_ids), 0)
+        retried, = self.push(self.tech, dict(op, uuid=op["uuid"] + "-retry"))
+        self.assertEqual(retried["status"], "applied")
+        self.assertEqual(len(self.order.photo_ids), 1)
+        attachment = self.env["ir.attachment"].search([
+            ("res_model", "=", "field.work.order.photo"), ("res_id", "=", self.order.photo_ids.id),
+            ("res_field", "=", "image"),
+        ])
+        self.assertEqual(attachment.store_fname, f"{checksum[:2]}/{checksum}")
+        with open(path, "rb") as stored:
+            self.assertEqual(stored.read(), data.getvalue())
 
     def test_checklist_of_another_order_is_refused(self):
         other = self.create_order()
