@@ -239,7 +239,8 @@ class JsonRpcTransport(_RpcTransport):
         data: dict[str, Any] = top["data"] if isinstance(top.get("data"), dict) else {}
         name = str(data.get("name") or "")
         message = str(data.get("message") or top.get("message") or name)
-        if name in _DB_CONNECTION_ERRORS:
+        # A database that does not exist is a typo to fix, not a connection to retry.
+        if name in _DB_CONNECTION_ERRORS and not _NO_DATABASE.search(message):
             return TransportError(self._scrub(
                 f"{self.url} lost its database connection ({message}); retry later"
             ))
@@ -280,7 +281,7 @@ class XmlRpcTransport(_RpcTransport):
         except xmlrpc.client.Fault as exc:
             lines = [line for line in str(exc.faultString).splitlines() if line.strip()]
             message = self._scrub(lines[-1] if lines else "Odoo error")
-            if message.startswith(_DB_CONNECTION_ERRORS):
+            if message.startswith(_DB_CONNECTION_ERRORS) and not _NO_DATABASE.search(message):
                 raise TransportError(
                     f"{self.url} lost its database connection ({message}); retry later"
                 ) from None
