@@ -15,6 +15,30 @@ OPEN_STATES = ("draft", "scheduled", "in_progress", "on_hold")
 CLOSED_STATES = ("done", "verified")
 BUS_NOTIFICATION = "field_work_order/changed"
 BUS_SUBCHANNEL = "field_work_order_dispatch"
+#: Who may run a transition: a dispatcher, or the people doing the job (the order's
+#: technicians or its subcontractor's users; dispatchers may act for them).
+DISPATCHER, WORKER = "dispatcher", "worker"
+
+#: The order's state machine, declared once: each transition, the states it may run from,
+#: the state it leads to (False: the state stays) and who may run it. ``sync``: a device may
+#: push it as an operation of that name. The ``action_*`` methods check against this table,
+#: ``sync_reference`` publishes it, and the app and sync_client read it from there.
+TRANSITIONS = {
+    "schedule": {"from": ("draft",), "to": "scheduled", "by": DISPATCHER, "sync": False},
+    "start": {"from": ("scheduled",), "to": "in_progress", "by": WORKER, "sync": True},
+    "on_my_way": {"from": ("scheduled", "on_hold"), "to": False, "by": WORKER, "sync": True},
+    "hold": {"from": ("in_progress",), "to": "on_hold", "by": WORKER, "sync": True},
+    "resume": {"from": ("on_hold",), "to": "in_progress", "by": WORKER, "sync": True},
+    "complete": {"from": ("in_progress",), "to": "done", "by": WORKER, "sync": True},
+    "verify": {"from": ("done",), "to": "verified", "by": DISPATCHER, "sync": False},
+    "rework": {"from": ("done",), "to": "in_progress", "by": DISPATCHER, "sync": False},
+    "cancel": {"from": OPEN_STATES, "to": "cancelled", "by": DISPATCHER, "sync": False},
+    "reset_draft": {"from": ("cancelled",), "to": "draft", "by": DISPATCHER, "sync": False},
+}
+
+
+class StateConflict(UserError):
+    """A transition refused because of the order's current state (sync answers ``conflict``)."""
 
 
 class FieldWorkOrder(models.Model):
@@ -446,7 +470,7 @@ class FieldWorkOrder(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         for order in self:
             if order.state not in allowed:
-                raise UserError(_(
+                raise StateConflict(_(
                     "Cannot %(action)s %(order)s: it is %(state)s (allowed from: %(allowed)s).",
                     action=action, order=order.name, state=states[order.state],
                     allowed=", ".join(states[s] for s in allowed),
@@ -463,17 +487,19 @@ class FieldWorkOrder(models.Model):
 
         Dispatchers may act for their technicians. Record rules already hide
         other orders from technicians; write access also keeps out readers
-        such as accountants.
+        such as accountants. Returns the orders to act on (a hook: a vendor's
+        portal users act through the order's own methods, see the subcontract file).
         """
         self.check_access("write")
         if self._fwo_is_dispatcher():
-            return
+            return self
         for order in self:
             if self.env.user not in order.technician_ids:
                 raise AccessError(_(
                     "You are not assigned to %(order)s: only its technicians or a dispatcher "
                     "can %(action)s it.", order=order.name, action=action,
                 ))
+        return self
 
     def _check_open_for_technicians(self):
         """Technicians record their work until the order is done; then it is the office's."""
@@ -502,11 +528,42 @@ class FieldWorkOrder(models.Model):
             ids = self.filtered(lambda o, c=company: o.company_id == c).ids
             bus._sendone((company, BUS_SUBCHANNEL), BUS_NOTIFICATION, {"ids": ids})
 
+    @api.model
+    def _fwo_transitions(self):
+        """The state machine (``TRANSITIONS``): a hook for a module adding a transition."""
+        return TRANSITIONS
+
+    def _fwo_transition_verbs(self):
+        """How a refusal names each transition ("Cannot start WO/0001...")."""
+        return {
+            "schedule": _("schedule"), "start": _("start"), "on_my_way": _("announce the way to"),
+            "hold": _("put on hold"), "resume": _("resume"), "complete": _("complete"),
+            "verify": _("verify"), "rework": _("send back for rework"), "cancel": _("cancel"),
+            "reset_draft": _("reset to draft"),
+        }
+
+    def _fwo_check_transition(self, name):
+        """Refuse transition ``name`` where the table says no; return the orders to act on.
+
+        The state first (a device that acted on an order changed since is told about
+        the state), then who may run it: a dispatcher, or the people doing the job.
+        """
+        rule = self._fwo_transitions()[name]
+        verb = self._fwo_transition_verbs()[name]
+        self._check_state(rule["from"], verb)
+        if rule["by"] == DISPATCHER:
+            self._check_dispatcher(verb)
+            return self
+        return self._check_can_work(verb)
+
+    def _fwo_after_transition(self, name):
+        """Hook: what other concerns do once transition ``name`` is written (mails, bills)."""
+        return True
+
     @rpc_checked
     def action_schedule(self):
-        self._check_state(("draft",), _("schedule"))
-        self._check_dispatcher(_("schedule"))
-        for order in self:
+        orders = self._fwo_check_transition("schedule")
+        for order in orders:
             if not (order.user_id or order.subcontractor_id):
                 raise UserError(_(
                     "%(order)s needs a lead technician or a subcontractor before it can be "
@@ -517,44 +574,41 @@ class FieldWorkOrder(models.Model):
                     "%(order)s needs a scheduled start before it can be scheduled.",
                     order=order.name,
                 ))
-        res = self._set_state({"state": "scheduled"})
-        self._prepare_materials()
-        for order in self.filtered("overlap_warning"):
+        orders._set_state({"state": "scheduled"})
+        orders._prepare_materials()
+        for order in orders.filtered("overlap_warning"):
             order.message_post(body=_("Double booking: %(warning)s", warning=order.overlap_warning))
-        return res
+        return orders._fwo_after_transition("schedule")
 
     @rpc_checked
     def action_start(self):
-        self._check_state(("scheduled",), _("start"))
-        self._check_can_work(_("start"))
-        now = self._transition_time()
-        for order in self:
+        orders = self._fwo_check_transition("start")
+        now = orders._transition_time()
+        for order in orders:
             order._set_state({"state": "in_progress", "date_started": order.date_started or now})
-        self._open_labor(now)
-        return True
+        orders._open_labor(now)
+        return orders._fwo_after_transition("start")
 
     @rpc_checked
     def action_hold(self):
-        self._check_state(("in_progress",), _("put on hold"))
-        self._check_can_work(_("put on hold"))
-        now = self._transition_time()
-        self._close_labor(now)
-        return self._set_state({"state": "on_hold"})
+        orders = self._fwo_check_transition("hold")
+        now = orders._transition_time()
+        orders._close_labor(now)
+        orders._set_state({"state": "on_hold"})
+        return orders._fwo_after_transition("hold")
 
     @rpc_checked
     def action_resume(self):
-        self._check_state(("on_hold",), _("resume"))
-        self._check_can_work(_("resume"))
-        now = self._transition_time()
-        self._set_state({"state": "in_progress"})
-        self._open_labor(now)
-        return True
+        orders = self._fwo_check_transition("resume")
+        now = orders._transition_time()
+        orders._set_state({"state": "in_progress"})
+        orders._open_labor(now)
+        return orders._fwo_after_transition("resume")
 
     @rpc_checked
     def action_complete(self):
-        self._check_state(("in_progress",), _("complete"))
-        self._check_can_work(_("complete"))
-        for order in self:
+        orders = self._fwo_check_transition("complete")
+        for order in orders:
             missing = order.checklist_ids.filtered(lambda line: line.required and not line.done)
             if missing:
                 raise UserError(_(
@@ -566,60 +620,69 @@ class FieldWorkOrder(models.Model):
                     "%(order)s cannot be completed without the customer's signature.",
                     order=order.name,
                 ))
-        stock_plan = self._plan_consumption()  # raises before anything is written
-        now = self._transition_time()
-        self._close_labor(now)
-        res = self._set_state({"state": "done", "date_completed": now})
-        self._consume_materials(stock_plan)
-        self._queue_service_report()
-        return res
+        stock_plan = orders._plan_consumption()  # raises before anything is written
+        now = orders._transition_time()
+        orders._close_labor(now)
+        orders._set_state({"state": "done", "date_completed": now})
+        orders._consume_materials(stock_plan)
+        orders._queue_service_report()
+        return orders._fwo_after_transition("complete")
 
     @rpc_checked
     def action_verify(self):
-        self._check_state(("done",), _("verify"))
-        self._check_dispatcher(_("verify"))
-        for order in self:
+        orders = self._fwo_check_transition("verify")
+        for order in orders:
             if self.env.user in order.technician_ids | order.labor_ids.user_id:
                 raise AccessError(_(
                     "%(order)s must be verified by someone other than the technicians who did "
                     "the work.", order=order.name,
                 ))
-        return self._set_state({"state": "verified", "date_verified": self._transition_time()})
+        orders._set_state({"state": "verified", "date_verified": orders._transition_time()})
+        return orders._fwo_after_transition("verify")
 
     @rpc_checked
     def action_rework(self, reason):
-        self._check_state(("done",), _("send back for rework"))
-        self._check_dispatcher(_("send back for rework"))
+        orders = self._fwo_check_transition("rework")
         if not isinstance(reason, str) or not reason.strip():
             raise UserError(_("Say why the work failed verification before sending it back."))
-        invoiced = self.filtered(lambda order: order.invoice_status == "invoiced")
+        invoiced = orders.filtered(lambda order: order.invoice_status == "invoiced")
         if invoiced:
             raise UserError(_(
                 "%(order)s is already invoiced: cancel or credit its invoice before sending it back "
                 "for rework.", order=invoiced[0].name,
             ))
-        self._set_state({"state": "in_progress", "date_completed": False})
-        for order in self:
+        orders._set_state({"state": "in_progress", "date_completed": False})
+        for order in orders:
             order.message_post(
                 body=Markup("<p><b>%s</b></p><p>%s</p>") % (_("Sent back for rework"), escape(reason)),
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=order.technician_ids.partner_id.ids,
             )
-        return True
+        return orders._fwo_after_transition("rework")
+
+    @rpc_checked
+    def action_on_my_way(self):
+        """The technician leaves for the job: no status change, the customer is told (mail hook)."""
+        orders = self._fwo_check_transition("on_my_way")
+        for order in orders:
+            order.message_post(body=_(
+                "%(technician)s is on the way.", technician=self.env.user.name,
+            ))
+        return orders._fwo_after_transition("on_my_way")
 
     @rpc_checked
     def action_cancel(self):
-        self._check_state(OPEN_STATES, _("cancel"))
-        self._check_dispatcher(_("cancel"))
-        self._close_labor(self._transition_time())
-        self._cancel_preparations()
-        return self._set_state({"state": "cancelled"})
+        orders = self._fwo_check_transition("cancel")
+        orders._close_labor(orders._transition_time())
+        orders._cancel_preparations()
+        orders._set_state({"state": "cancelled"})
+        return orders._fwo_after_transition("cancel")
 
     @rpc_checked
     def action_reset_draft(self):
-        self._check_state(("cancelled",), _("reset to draft"))
-        self._check_dispatcher(_("reset to draft"))
-        return self._set_state({"state": "draft"})
+        orders = self._fwo_check_transition("reset_draft")
+        orders._set_state({"state": "draft"})
+        return orders._fwo_after_transition("reset_draft")
 
     @rpc_checked
     def action_open_rework_wizard(self):

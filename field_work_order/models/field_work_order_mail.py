@@ -286,25 +286,15 @@ class FieldWorkOrderMail(models.Model):
         return True
 
     def write(self, vals):
+        """A scheduled order moved to another slot: its customer is told the new one."""
         res = super().write(vals)
-        if {"state", "scheduled_start", "scheduled_end"}.intersection(vals):
+        if {"scheduled_start", "scheduled_end"}.intersection(vals):
             self._notify_visit_scheduled()
         return res
 
-    @rpc_checked
-    def action_start(self):
-        res = super().action_start()
-        self._notify_on_way()
-        return res
-
-    @rpc_checked
-    def action_on_my_way(self):
-        """The technician leaves for the job: the customer is told (once per visit)."""
-        self._check_state(("scheduled", "on_hold"), _("announce the way to"))
-        self._check_can_work(_("announce the way to"))
-        for order in self:
-            order.message_post(body=_(
-                "%(technician)s is on the way.", technician=self.env.user.name,
-            ))
-        self._notify_on_way()
-        return True
+    def _fwo_after_transition(self, name):
+        if name == "schedule":
+            self._notify_visit_scheduled()
+        elif name in ("start", "on_my_way"):
+            self._notify_on_way()
+        return super()._fwo_after_transition(name)

@@ -137,40 +137,22 @@ class FieldWorkOrderSubcontract(models.Model):
         return self.sudo()
 
     def _check_can_work(self, action):
-        """Subcontracted orders: the vendor's portal users or a dispatcher, once the vendor accepted."""
+        """Subcontracted orders: the vendor's portal users or a dispatcher, once the vendor accepted.
+
+        The vendor's portal users then act through the order's own transitions
+        with the rights to write it (``_fwo_subcontract_sudo``).
+        """
         if self.env.user.share:
-            res = self._check_subcontractor(action)
+            orders = self._fwo_subcontract_sudo(action)
         else:
-            res = super()._check_can_work(action)
+            orders = super()._check_can_work(action)
         for order in self.filtered("subcontractor_id"):
             if order.subcontract_state != "accepted":
                 raise UserError(_(
                     "Cannot %(action)s %(order)s: %(vendor)s has not accepted the job yet.",
                     action=action, order=order.name, vendor=order.subcontractor_id.display_name,
                 ))
-        return res
-
-    @rpc_checked
-    def action_start(self):
-        return super(FieldWorkOrderSubcontract, self._fwo_subcontract_sudo(_("start"))).action_start()
-
-    @rpc_checked
-    def action_hold(self):
-        return super(
-            FieldWorkOrderSubcontract, self._fwo_subcontract_sudo(_("put on hold"))
-        ).action_hold()
-
-    @rpc_checked
-    def action_resume(self):
-        return super(
-            FieldWorkOrderSubcontract, self._fwo_subcontract_sudo(_("resume"))
-        ).action_resume()
-
-    @rpc_checked
-    def action_complete(self):
-        return super(
-            FieldWorkOrderSubcontract, self._fwo_subcontract_sudo(_("complete"))
-        ).action_complete()
+        return orders
 
     # Side effects of the transitions that do not apply to a vendor's job.
     def _internal_orders(self):
@@ -315,20 +297,19 @@ class FieldWorkOrderSubcontract(models.Model):
     # ------------------------------------------------------------------
     # Verification: the vendor bill.
     # ------------------------------------------------------------------
-    @rpc_checked
-    def action_verify(self):
-        """Verify, then make each subcontracted order's draft vendor bill (once).
+    def _fwo_after_transition(self, name):
+        """Verified: each subcontracted order's draft vendor bill (once).
 
         Never twice: the status written by the verification holds the order's
         row until the transaction ends, so a concurrent verification waits and
         then fails to serialize (Odoo retries it: the order is verified); the
         unique link of a bill to its order (``account.move``) is the last guard.
         """
-        res = super().action_verify()
-        to_bill = self.filtered(lambda order: order.subcontractor_id and order.subcontract_price)
-        if to_bill:
-            to_bill._create_vendor_bills(to_bill._subcontract_bill_product())
-        return res
+        if name == "verify":
+            to_bill = self.filtered(lambda order: order.subcontractor_id and order.subcontract_price)
+            if to_bill:
+                to_bill._create_vendor_bills(to_bill._subcontract_bill_product())
+        return super()._fwo_after_transition(name)
 
     @api.model
     def _subcontract_bill_product(self):

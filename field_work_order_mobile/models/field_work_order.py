@@ -21,7 +21,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, html2plaintext, plaintext2html
 
-from odoo.addons.field_work_order.models.field_work_order import SITE_FIELDS
+from odoo.addons.field_work_order.models.field_work_order import SITE_FIELDS, StateConflict
 from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked, shown
 
 _logger = logging.getLogger(__name__)
@@ -49,10 +49,6 @@ CURSOR_VERSION = 2  # 2: readable key names
 # Odoo retries the whole request on these: they must never become an op's "error".
 RETRIED_ERRORS = (pgerrors.SerializationFailure, pgerrors.DeadlockDetected,
                   pgerrors.LockNotAvailable)
-
-
-class SyncStateConflict(UserError):
-    """A transition refused because of the order's current state (sync answers ``conflict``)."""
 
 
 class SyncFieldConflict(UserError):
@@ -193,14 +189,6 @@ class FieldWorkOrder(models.Model):
                 pairs.append((order.id, False))
             pairs.extend((order.id, uid) for uid in technicians - set(order.technician_ids.ids))
         self.env["field.work.order.sync.tombstone"]._bury(pairs)
-
-    def _check_state(self, allowed, action):
-        try:
-            return super()._check_state(allowed, action)
-        except UserError as exc:
-            if self.env.context.get("fwo_sync_push"):
-                raise SyncStateConflict(str(exc)) from None
-            raise
 
     def _notify_dispatchers(self):
         effects = self.env.context.get("fwo_sync_effects")
@@ -502,18 +490,17 @@ class FieldWorkOrder(models.Model):
                 "At most %(max)s operations per push (got %(count)s): send them in batches.",
                 max=MAX_PUSH, count=len(operations),
             ))
-        push = self.with_context(fwo_sync_push=True)
         ops = [op if isinstance(op, dict) else {} for op in operations]
-        orders = push._sync_push_orders(ops)
-        logged = push._sync_logged([op.get("uuid") for op in ops])
+        orders = self._sync_push_orders(ops)
+        logged = self._sync_logged([op.get("uuid") for op in ops])
         effects = _SyncOpEffects()
         results, notify = [], set()
         for op in ops:
-            result = push._sync_push_one(op, orders, logged, effects)
+            result = self._sync_push_one(op, orders, logged, effects)
             results.append(result)
             if result["status"] == "applied":
                 notify |= effects.notify
-        push._sync_log_results([r for r in results if r.get("_claimed")])
+        self._sync_log_results([r for r in results if r.get("_claimed")])
         for result in results:
             result.pop("_claimed", None)
         if notify:
@@ -577,7 +564,7 @@ class FieldWorkOrder(models.Model):
                 self._sync_apply_effects(effects)
         except RETRIED_ERRORS:
             raise
-        except (SyncStateConflict, SyncFieldConflict) as exc:
+        except (StateConflict, SyncFieldConflict) as exc:
             status, message = "conflict", str(exc)
         except UserError as exc:
             status, message = "error", str(exc)

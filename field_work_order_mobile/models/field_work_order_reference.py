@@ -11,7 +11,10 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from odoo.addons.field_work_order.models.field_work_order import CLOCK_SKEW, SITE_FIELDS
 from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked
+
+from .field_work_order import MAX_PUSH, MAX_QUANTITY, MAX_TEXT, PHOTO_KINDS
 
 MAX_REFERENCE_PAGE = 5000
 
@@ -54,6 +57,34 @@ class FieldWorkOrderReference(models.Model):
             "settings": {
                 "signature_required": bool(self.env.company.fwo_signature_required),
                 "photo_max_mb": self._sync_photo_max_mb(),
+            },
+            "rules": self._sync_rules(),
+        }
+
+    @api.model
+    def _sync_rules(self):
+        """The rules the server applies, for the app and sync_client to follow (docs/sync.md).
+
+        The states with their labels, the state machine (``_fwo_transitions``), the
+        fields a ``set`` operation may change and the limits of the operations'
+        values: the clients keep no copy of them.
+        """
+        return {
+            "states": [{"value": value, "label": label} for value, label in
+                       self._fields["state"]._description_selection(self.env)],
+            "transitions": {
+                name: {"from": list(rule["from"]), "to": rule["to"], "by": rule["by"],
+                       "sync": rule["sync"]}
+                for name, rule in self._fwo_transitions().items()
+            },
+            "set_fields": list(SITE_FIELDS),
+            "photo_kinds": list(PHOTO_KINDS),
+            "limits": {
+                "max_text": MAX_TEXT,
+                "max_push": MAX_PUSH,
+                "max_quantity": MAX_QUANTITY,
+                "photo_max_mb": self._sync_photo_max_mb(),
+                "clock_skew_seconds": int(CLOCK_SKEW.total_seconds()),
             },
         }
 
