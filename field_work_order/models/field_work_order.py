@@ -13,6 +13,7 @@ SITE_FIELDS = ("unit_number", "access_instructions", "site_contact_name", "site_
 CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a device clock may be
 OPEN_STATES = ("draft", "scheduled", "in_progress", "on_hold")
 CLOSED_STATES = ("done", "verified")
+WORKING_STATES = ("in_progress",)  # labor runs: entering one opens it, leaving one closes it
 BUS_NOTIFICATION = "field_work_order/changed"
 BUS_SUBCHANNEL = "field_work_order_dispatch"
 #: Who may run a transition: a dispatcher, or the people doing the job (the order's

@@ -11,7 +11,9 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from odoo.addons.field_work_order.models.field_work_order import CLOCK_SKEW, SITE_FIELDS
+from odoo.addons.field_work_order.models.field_work_order import (
+    CLOCK_SKEW, CLOSED_STATES, OPEN_STATES, SITE_FIELDS, WORKING_STATES,
+)
 from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked
 
 from .field_work_order import MAX_PUSH, MAX_QUANTITY, MAX_TEXT, PHOTO_KINDS
@@ -70,8 +72,10 @@ class FieldWorkOrderReference(models.Model):
         values: the clients keep no copy of them.
         """
         return {
-            "states": [{"value": value, "label": label} for value, label in
-                       self._fields["state"]._description_selection(self.env)],
+            "states": [{
+                "value": value, "label": label, "open": value in OPEN_STATES,
+                "closed": value in CLOSED_STATES, "working": value in WORKING_STATES,
+            } for value, label in self._fields["state"]._description_selection(self.env)],
             "transitions": {
                 name: {"from": list(rule["from"]), "to": rule["to"], "by": rule["by"],
                        "sync": rule["sync"]}
