@@ -3,10 +3,14 @@ from . import field_work_order_job_type
 from . import field_work_order_checklist_template
 from . import field_work_order_job_type_material
 from . import field_work_order
+from . import field_work_order_device_time
+from . import field_work_order_planning
+from . import field_work_order_history
 from . import field_work_order_stock
 from . import field_work_order_invoice
 from . import field_work_order_subcontract
 from . import field_work_order_agreement
+from . import field_work_order_agreement_invoice
 from . import field_work_order_agreement_period
 from . import field_work_order_visit
 from . import field_work_order_report

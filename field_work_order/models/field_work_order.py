@@ -4,21 +4,20 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_datetime
 
-from .field_work_order_policy import TrustedValue, rpc_checked
+from .field_work_order_policy import rpc_checked
 
 #: Where the job takes place: the fields a technician on site may correct.
 SITE_FIELDS = ("unit_number", "access_instructions", "site_contact_name", "site_contact_phone")
-CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a device clock may be
 OPEN_STATES = ("draft", "scheduled", "in_progress", "on_hold")
 CLOSED_STATES = ("done", "verified")
 WORKING_STATES = ("in_progress",)  # labor runs: entering one opens it, leaving one closes it
 BUS_NOTIFICATION = "field_work_order/changed"
 BUS_SUBCHANNEL = "field_work_order_dispatch"
-#: Who may run a transition: a dispatcher, or the people doing the job (the order's
-#: technicians or its subcontractor's users; dispatchers may act for them).
-DISPATCHER, WORKER = "dispatcher", "worker"
+#: Who may run a transition: a dispatcher; the people doing the job (the order's technicians
+#: or, once it accepted, its subcontractor's users); the subcontractor answering the job.
+#: Dispatchers may act for the others.
+DISPATCHER, WORKER, SUBCONTRACTOR = "dispatcher", "worker", "subcontractor"
 
 #: The order's state machine, declared once: each transition, the states it may run from,
 #: the state it leads to (False: the state stays) and who may run it. ``sync``: a device may
@@ -35,6 +34,7 @@ TRANSITIONS = {
     "rework": {"from": ("done",), "to": "in_progress", "by": DISPATCHER, "sync": False},
     "cancel": {"from": OPEN_STATES, "to": "cancelled", "by": DISPATCHER, "sync": False},
     "reset_draft": {"from": ("cancelled",), "to": "draft", "by": DISPATCHER, "sync": False},
+    "decline": {"from": ("draft", "scheduled"), "to": "draft", "by": SUBCONTRACTOR, "sync": False},
 }
 
 
@@ -143,21 +143,6 @@ class FieldWorkOrder(models.Model):
     signed_by = fields.Char(copy=False, tracking=True)
     signed_on = fields.Datetime(readonly=True, copy=False)
     labor_hours = fields.Float(compute="_compute_labor_hours", string="Labor Hours")
-    overlap_warning = fields.Text(
-        compute="_compute_overlap_warning",
-        help="Technicians of this order booked on another order at the same time.",
-    )
-    calendar_title = fields.Char(
-        compute="_compute_calendar_title",
-        help="Technical: what a calendar entry shows after the time: the customer, then the "
-        "reference (a narrow entry cuts the end).",
-    )
-    service_history = fields.Html(
-        compute="_compute_service_history", sanitize=False,
-        help="Earlier orders at this service address, whoever did them.",
-    )
-    service_order_count = fields.Integer(compute="_compute_history_counts")
-    partner_order_count = fields.Integer(compute="_compute_history_counts")
 
 
     _sql_constraints = [
@@ -184,114 +169,6 @@ class FieldWorkOrder(models.Model):
     def _compute_labor_hours(self):
         for order in self:
             order.labor_hours = sum(order.labor_ids.mapped("duration"))
-
-    @api.depends("scheduled_start", "scheduled_end", "user_id", "technician_ids", "state")
-    @api.depends_context("tz", "uid")
-    def _compute_overlap_warning(self):
-        """Name the other orders booking the same technicians, times in the user's time zone.
-
-        Also computed live in the form (onchange): the lead technician counts before saving
-        adds them to the technicians.
-        """
-        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
-
-        def technicians(order):
-            return order.technician_ids | order.user_id
-
-        def when(value):
-            return format_datetime(self.env, value, tz=tz, dt_format=False)
-
-        planned = self.filtered(
-            lambda o: o.scheduled_start and o.scheduled_end and technicians(o)
-            and o.state in OPEN_STATES
-        )
-        (self - planned).overlap_warning = False
-        if not planned:
-            return
-        others = self.search([
-            ("id", "not in", planned._origin.ids),
-            ("state", "in", OPEN_STATES),
-            ("technician_ids", "in", (planned.technician_ids | planned.user_id).ids),
-            ("scheduled_start", "<", max(planned.mapped("scheduled_end"))),
-            ("scheduled_end", ">", min(planned.mapped("scheduled_start"))),
-        ])
-        for order in planned:
-            lines = []
-            for other in others:
-                shared = technicians(order) & other.technician_ids
-                if (shared and other.scheduled_start < order.scheduled_end
-                        and other.scheduled_end > order.scheduled_start):
-                    lines.append(_(
-                        "%(technicians)s also booked on %(order)s (%(start)s - %(end)s)",
-                        technicians=", ".join(shared.mapped("name")), order=other.name,
-                        start=when(other.scheduled_start), end=when(other.scheduled_end),
-                    ))
-            order.overlap_warning = "\n".join(lines) or False
-
-    @api.depends("name", "partner_id")
-    def _compute_calendar_title(self):
-        for order in self:
-            order.calendar_title = " - ".join(filter(None, [order.partner_id.name, order.name]))
-
-    @api.model
-    def _read_group_fill_results(self, domain, groupby, annoted_aggregates, read_group_result,
-                                 read_group_order=None):
-        """Fold the end states' columns of the board, as Project folds its closed stages.
-
-        Only the folded ones are marked: other groups keep the view's default (open in a
-        kanban, folded in a grouped list).
-        """
-        result = super()._read_group_fill_results(
-            domain, groupby, annoted_aggregates, read_group_result,
-            read_group_order=read_group_order,
-        )
-        if groupby == "state":
-            for group in result:
-                if group["state"] in ("verified", "cancelled"):
-                    group["__fold"] = True
-        return result
-
-    @api.depends("service_partner_id")
-    def _compute_service_history(self):
-        # sudo: technicians see a read-only summary (date, job type, outcome) of
-        # earlier orders at the address without access to those records.
-        past = self.sudo().search([
-            ("service_partner_id", "in", self.service_partner_id.ids),
-            ("id", "not in", self._origin.ids),
-            ("company_id", "in", self.env.companies.ids),
-            ("state", "in", ("done", "verified", "cancelled")),
-        ], order="date_completed desc, id desc")
-        states = dict(self._fields["state"]._description_selection(self.env))
-        for order in self:
-            rows = [p for p in past if p.service_partner_id == order.service_partner_id][:10]
-            if not rows:
-                order.service_history = False
-                continue
-            body = Markup("").join(
-                Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>") % (
-                    p.name,
-                    fields.Date.to_string(p.date_completed) if p.date_completed else "",
-                    p.job_type_id.name or "",
-                    states[p.state],
-                )
-                for p in rows
-            )
-            order.service_history = Markup(
-                "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                "<th>%s</th></tr></thead><tbody>%s</tbody></table>"
-            ) % (_("Reference"), _("Date"), _("Job Type"), _("Outcome"), body)
-
-    def _compute_history_counts(self):
-        by_address = dict(self._read_group(
-            [("service_partner_id", "in", self.service_partner_id.ids)],
-            ["service_partner_id"], ["__count"],
-        ))
-        by_partner = dict(self._read_group(
-            [("partner_id", "in", self.partner_id.ids)], ["partner_id"], ["__count"],
-        ))
-        for order in self:
-            order.service_order_count = by_address.get(order.service_partner_id, 0)
-            order.partner_order_count = by_partner.get(order.partner_id, 0)
 
     @api.constrains("scheduled_start", "scheduled_end")
     def _check_schedule(self):
@@ -405,68 +282,6 @@ class FieldWorkOrder(models.Model):
     # ------------------------------------------------------------------
     # Transitions: the one place each state change and its rules live.
     # ------------------------------------------------------------------
-    @api.model
-    def _now(self):
-        """When the transition happened: now, or the device time ``_with_device_time`` validated."""
-        device_time = self.env.context.get("fwo_device_time")
-        if isinstance(device_time, TrustedValue):
-            return fields.Datetime.to_datetime(device_time)
-        return fields.Datetime.now()
-
-    def _transition_time(self):
-        """When the transition being made happens; a device time may not precede the last one.
-
-        Called by each action after its own checks, so a device that acted on an
-        order changed since (cancelled, put on hold) is told about the state first.
-        """
-        now = self._now()
-        if isinstance(self.env.context.get("fwo_device_time"), TrustedValue):
-            self._check_after_last_change(now)
-        return now
-
-    def _with_device_time(self, at, what=None):
-        """These orders in an environment whose actions happen at ``at``, a device's clock time.
-
-        The one way to date an action other than now: a phone that worked
-        offline sends when each action happened (``sync_push``). No context key
-        an RPC caller can send does it.
-        """
-        self._check_device_time(at, what)
-        return self.with_context(fwo_device_time=TrustedValue(fields.Datetime.to_string(at)))
-
-    def _check_device_time(self, at, what=None):
-        """Refuse a device time in the future or before an order existed.
-
-        ``what``: how the caller names the time in the message (default "The device time").
-        A device clock may be up to ``CLOCK_SKEW`` off the server's either way.
-        """
-        what = what or _("The device time")
-        now = fields.Datetime.now()
-        if at > now + CLOCK_SKEW:
-            raise UserError(_(
-                "%(what)s %(at)s is in the future (server time %(now)s UTC): "
-                "check the device clock.", what=what, at=fields.Datetime.to_string(at),
-                now=fields.Datetime.to_string(now),
-            ))
-        for order in self:
-            if order.create_date and at < order.create_date - CLOCK_SKEW:
-                raise UserError(_(
-                    "%(what)s %(at)s is before %(order)s was created (%(created)s UTC).",
-                    what=what, at=fields.Datetime.to_string(at), order=order.name,
-                    created=fields.Datetime.to_string(order.create_date),
-                ))
-
-    def _check_after_last_change(self, at):
-        """Refuse a transition dated before the order's last one (by more than ``CLOCK_SKEW``)."""
-        for order in self:
-            last = order.date_last_state_update
-            if last and at < last - CLOCK_SKEW:
-                raise UserError(_(
-                    "The device time %(at)s is before the last status change of %(order)s "
-                    "(%(changed)s UTC).", at=fields.Datetime.to_string(at), order=order.name,
-                    changed=fields.Datetime.to_string(last),
-                ))
-
     def _check_state(self, allowed, action):
         states = dict(self._fields["state"]._description_selection(self.env))
         for order in self:
@@ -501,6 +316,37 @@ class FieldWorkOrder(models.Model):
                     "can %(action)s it.", order=order.name, action=action,
                 ))
         return self
+
+    def _check_subcontractor(self, action):
+        """Refuse ``action`` to anyone but a dispatcher or a portal user of the orders' subcontractor.
+
+        Runs without superuser rights whatever the caller's environment: the
+        record rules hide other vendors' orders.
+        """
+        orders = self.sudo(False)
+        if not self.env.user.share:
+            orders._check_dispatcher(action)
+            return
+        orders.check_access("read")
+        for order in orders:
+            vendor = order.subcontractor_id.commercial_partner_id
+            if not vendor or vendor != self.env.user.commercial_partner_id:
+                raise AccessError(_(
+                    "%(order)s is not assigned to your company: only its subcontractor or a "
+                    "dispatcher can %(action)s it.", order=order.name, action=action,
+                ))
+
+    def _fwo_subcontract_sudo(self, action):
+        """These orders with the rights to write them, for the subcontractor's portal users.
+
+        Portal users have read access only: once ``_check_subcontractor``
+        passed, the order's own methods write for them. Internal users keep
+        their own rights.
+        """
+        if not self.env.user.share:
+            return self
+        self._check_subcontractor(action)
+        return self.sudo()
 
     def _check_open_for_technicians(self):
         """Technicians record their work until the order is done; then it is the office's."""
@@ -540,7 +386,7 @@ class FieldWorkOrder(models.Model):
             "schedule": _("schedule"), "start": _("start"), "on_my_way": _("announce the way to"),
             "hold": _("put on hold"), "resume": _("resume"), "complete": _("complete"),
             "verify": _("verify"), "rework": _("send back for rework"), "cancel": _("cancel"),
-            "reset_draft": _("reset to draft"),
+            "reset_draft": _("reset to draft"), "decline": _("decline"),
         }
 
     def _fwo_check_transition(self, name):
@@ -555,7 +401,14 @@ class FieldWorkOrder(models.Model):
         if rule["by"] == DISPATCHER:
             self._check_dispatcher(verb)
             return self
+        if rule["by"] == SUBCONTRACTOR:
+            return self._fwo_subcontract_sudo(verb)
         return self._check_can_work(verb)
+
+    def _fwo_write_transition(self, name, vals=None):
+        """Write transition ``name``: the state the table leads to, with the transition's ``vals``."""
+        target = self._fwo_transitions()[name]["to"]
+        return self._set_state({**({"state": target} if target else {}), **(vals or {})})
 
     def _fwo_after_transition(self, name):
         """Hook: what other concerns do once transition ``name`` is written (mails, bills)."""
@@ -575,7 +428,7 @@ class FieldWorkOrder(models.Model):
                     "%(order)s needs a scheduled start before it can be scheduled.",
                     order=order.name,
                 ))
-        orders._set_state({"state": "scheduled"})
+        orders._fwo_write_transition("schedule")
         orders._prepare_materials()
         for order in orders.filtered("overlap_warning"):
             order.message_post(body=_("Double booking: %(warning)s", warning=order.overlap_warning))
@@ -586,7 +439,7 @@ class FieldWorkOrder(models.Model):
         orders = self._fwo_check_transition("start")
         now = orders._transition_time()
         for order in orders:
-            order._set_state({"state": "in_progress", "date_started": order.date_started or now})
+            order._fwo_write_transition("start", {"date_started": order.date_started or now})
         orders._open_labor(now)
         return orders._fwo_after_transition("start")
 
@@ -595,14 +448,14 @@ class FieldWorkOrder(models.Model):
         orders = self._fwo_check_transition("hold")
         now = orders._transition_time()
         orders._close_labor(now)
-        orders._set_state({"state": "on_hold"})
+        orders._fwo_write_transition("hold")
         return orders._fwo_after_transition("hold")
 
     @rpc_checked
     def action_resume(self):
         orders = self._fwo_check_transition("resume")
         now = orders._transition_time()
-        orders._set_state({"state": "in_progress"})
+        orders._fwo_write_transition("resume")
         orders._open_labor(now)
         return orders._fwo_after_transition("resume")
 
@@ -624,7 +477,7 @@ class FieldWorkOrder(models.Model):
         stock_plan = orders._plan_consumption()  # raises before anything is written
         now = orders._transition_time()
         orders._close_labor(now)
-        orders._set_state({"state": "done", "date_completed": now})
+        orders._fwo_write_transition("complete", {"date_completed": now})
         orders._consume_materials(stock_plan)
         orders._queue_service_report()
         return orders._fwo_after_transition("complete")
@@ -638,7 +491,7 @@ class FieldWorkOrder(models.Model):
                     "%(order)s must be verified by someone other than the technicians who did "
                     "the work.", order=order.name,
                 ))
-        orders._set_state({"state": "verified", "date_verified": orders._transition_time()})
+        orders._fwo_write_transition("verify", {"date_verified": orders._transition_time()})
         return orders._fwo_after_transition("verify")
 
     @rpc_checked
@@ -652,7 +505,7 @@ class FieldWorkOrder(models.Model):
                 "%(order)s is already invoiced: cancel or credit its invoice before sending it back "
                 "for rework.", order=invoiced[0].name,
             ))
-        orders._set_state({"state": "in_progress", "date_completed": False})
+        orders._fwo_write_transition("rework", {"date_completed": False})
         for order in orders:
             order.message_post(
                 body=Markup("<p><b>%s</b></p><p>%s</p>") % (_("Sent back for rework"), escape(reason)),
@@ -676,13 +529,13 @@ class FieldWorkOrder(models.Model):
         orders = self._fwo_check_transition("cancel")
         orders._close_labor(orders._transition_time())
         orders._cancel_preparations()
-        orders._set_state({"state": "cancelled"})
+        orders._fwo_write_transition("cancel")
         return orders._fwo_after_transition("cancel")
 
     @rpc_checked
     def action_reset_draft(self):
         orders = self._fwo_check_transition("reset_draft")
-        orders._set_state({"state": "draft"})
+        orders._fwo_write_transition("reset_draft")
         return orders._fwo_after_transition("reset_draft")
 
     @rpc_checked
@@ -696,27 +549,6 @@ class FieldWorkOrder(models.Model):
             "target": "new",
             "context": {"default_work_order_ids": self.ids},
         }
-
-    @rpc_checked
-    def action_view_service_history(self):
-        self._check_dispatcher(_("list the orders at the address of"))
-        return self._history_action(
-            [("service_partner_id", "=", self.service_partner_id.id)], _("Orders at this Address")
-        )
-
-    @rpc_checked
-    def action_view_partner_history(self):
-        self._check_dispatcher(_("list the customer orders of"))
-        return self._history_action([("partner_id", "=", self.partner_id.id)], _("Customer Orders"))
-
-    def _history_action(self, domain, name):
-        self.ensure_one()
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "field_work_order.field_work_order_action"
-        )
-        action.update(name=name, domain=domain, context={"create": False})
-        return action
 
     # ------------------------------------------------------------------
     # Labor side effects of the transitions (run after the checks above).

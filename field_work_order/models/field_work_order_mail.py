@@ -26,8 +26,6 @@ from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.mail.tools.alias_error import AliasError
 
-from .field_work_order_policy import rpc_checked
-
 _logger = logging.getLogger(__name__)
 
 #: System parameter: how many orders the emails of one sender may create per hour.

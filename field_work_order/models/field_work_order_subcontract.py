@@ -87,25 +87,6 @@ class FieldWorkOrderSubcontract(models.Model):
     # ------------------------------------------------------------------
     # Who may answer and work: the vendor's portal users, or a dispatcher.
     # ------------------------------------------------------------------
-    def _check_subcontractor(self, action):
-        """Refuse ``action`` to anyone but a dispatcher or a portal user of the orders' subcontractor.
-
-        Runs without superuser rights whatever the caller's environment: the
-        record rules hide other vendors' orders.
-        """
-        orders = self.sudo(False)
-        if not self.env.user.share:
-            orders._check_dispatcher(action)
-            return
-        orders.check_access("read")
-        for order in orders:
-            vendor = order.subcontractor_id.commercial_partner_id
-            if not vendor or vendor != self.env.user.commercial_partner_id:
-                raise AccessError(_(
-                    "%(order)s is not assigned to your company: only its subcontractor or a "
-                    "dispatcher can %(action)s it.", order=order.name, action=action,
-                ))
-
     def _portal_is_subcontractor(self):
         """Whether the visitor is a portal user of this order's subcontractor (their part of the page)."""
         self.ensure_one()
@@ -123,18 +104,6 @@ class FieldWorkOrderSubcontract(models.Model):
                     state=states.get(order.subcontract_state, _("none")),
                     allowed=", ".join(states[s] for s in allowed),
                 ))
-
-    def _fwo_subcontract_sudo(self, action):
-        """These orders with the rights to write them, for the subcontractor's portal users.
-
-        Portal users have read access only: once ``_check_subcontractor``
-        passed, the order's own methods write for them. Internal users keep
-        their own rights.
-        """
-        if not self.env.user.share:
-            return self
-        self._check_subcontractor(action)
-        return self.sudo()
 
     def _check_can_work(self, action):
         """Subcontracted orders: the vendor's portal users or a dispatcher, once the vendor accepted.
@@ -203,21 +172,19 @@ class FieldWorkOrderSubcontract(models.Model):
         reason stays on the order, in its chatter and in a to-do for the
         dispatcher.
         """
-        self._check_subcontractor(_("decline"))
-        self._check_state(("draft", "scheduled"), _("decline"))
+        orders = self._fwo_check_transition("decline")
         self._check_subcontract_state(("to_accept", "accepted"), _("decline"))
         reason = reason.strip() if isinstance(reason, str) else ""
         if not reason:
             raise UserError(_(
                 "Say why you decline the job: the dispatcher needs the reason to plan it again."
             ))
-        orders = self._fwo_subcontract_sudo(_("decline"))
         for order in orders:
             vendor = order.subcontractor_id
             dispatcher = order._subcontract_dispatcher()
-            order._set_state({
-                "state": "draft", "subcontractor_id": False,
-                "subcontract_state": "declined", "subcontract_decline_reason": reason,
+            order._fwo_write_transition("decline", {
+                "subcontractor_id": False, "subcontract_state": "declined",
+                "subcontract_decline_reason": reason,
             })
             order.message_post(
                 body=Markup("<p><b>%s</b></p><p>%s</p>") % (
@@ -231,7 +198,7 @@ class FieldWorkOrderSubcontract(models.Model):
                     summary=_("Declined by %(vendor)s: assign someone else", vendor=vendor.name),
                     note=escape(reason),
                 )
-        return True
+        return orders._fwo_after_transition("decline")
 
     def _subcontract_dispatcher(self):
         """Who plans the order again: its creator if a dispatcher, else the company's first one."""
