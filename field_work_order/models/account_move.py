@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.fields import Command
 
 
@@ -58,7 +58,7 @@ class AccountMove(models.Model):
         )
         orders = self._fwo_orders()
         action.update(
-            name=_("Work Orders"), domain=[("id", "in", orders.ids)],
+            name=self.env._("Work Orders"), domain=[("id", "in", orders.ids)],
             context={"create": False}, view_mode="list,form",
             views=[(False, "list"), (False, "form")],
         )

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .field_work_order_policy import rpc_checked
@@ -56,7 +56,7 @@ class FieldWorkOrder(models.Model):
     })
 
     name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, default=lambda self: _("New")
+        string="Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
     )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -176,7 +176,7 @@ class FieldWorkOrder(models.Model):
             if order.scheduled_start and order.scheduled_end and (
                 order.scheduled_end < order.scheduled_start
             ):
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(order)s: the scheduled end is before the scheduled start.", order=order.name
                 ))
 
@@ -184,7 +184,7 @@ class FieldWorkOrder(models.Model):
     def _check_assignee(self):
         for order in self:
             if order.user_id and order.subcontractor_id:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(order)s: assign either technicians or a subcontractor, not both.",
                     order=order.name,
                 ))
@@ -201,7 +201,7 @@ class FieldWorkOrder(models.Model):
         for order in self.filtered("location_id"):
             location = order.location_id
             if location.usage != "internal" or location.company_id != order.company_id:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(order)s: parts can only be taken from an internal location of "
                     "%(company)s, not from %(location)s.", order=order.name,
                     company=order.company_id.name, location=location.display_name,
@@ -209,17 +209,17 @@ class FieldWorkOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_dispatcher(_("create"))
+        self._check_dispatcher(self.env._("create"))
         for vals in self._fwo_vals_list(vals_list):
             self._fwo_check_write({k: v for k, v in vals.items() if k != "state" or v != "draft"})
         job_types = self.env["field.work.order.job.type"].browse(
             [vals["job_type_id"] for vals in vals_list if vals.get("job_type_id")]
         )
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
+            if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].with_company(
                     vals.get("company_id") or self.env.company.id
-                ).next_by_code("field.work.order") or _("New")
+                ).next_by_code("field.work.order") or self.env._("New")
             if vals.get("user_id"):
                 vals["technician_ids"] = [*vals.get("technician_ids", []), (4, vals["user_id"])]
             if vals.get("signature"):
@@ -257,9 +257,9 @@ class FieldWorkOrder(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
-        self._check_dispatcher(_("delete"))
+        self._check_dispatcher(self.env._("delete"))
         if any(order.state not in ("draft", "cancelled") for order in self):
-            raise UserError(_("Only draft or cancelled work orders can be deleted; cancel it first."))
+            raise UserError(self.env._("Only draft or cancelled work orders can be deleted; cancel it first."))
 
     @api.model
     def _job_type_checklist_commands(self, job_type):
@@ -286,7 +286,7 @@ class FieldWorkOrder(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         for order in self:
             if order.state not in allowed:
-                raise StateConflict(_(
+                raise StateConflict(self.env._(
                     "Cannot %(action)s %(order)s: it is %(state)s (allowed from: %(allowed)s).",
                     action=action, order=order.name, state=states[order.state],
                     allowed=", ".join(states[s] for s in allowed),
@@ -295,7 +295,7 @@ class FieldWorkOrder(models.Model):
     def _check_dispatcher(self, action):
         """Refuse ``action`` to non-dispatchers, and to dispatchers who cannot change these orders."""
         if not (self.env.su or self._fwo_is_dispatcher()):
-            raise AccessError(_("Only a dispatcher can %(action)s work orders.", action=action))
+            raise AccessError(self.env._("Only a dispatcher can %(action)s work orders.", action=action))
         self.check_access("write")
 
     def _check_can_work(self, action):
@@ -311,7 +311,7 @@ class FieldWorkOrder(models.Model):
             return self
         for order in self:
             if self.env.user not in order.technician_ids:
-                raise AccessError(_(
+                raise AccessError(self.env._(
                     "You are not assigned to %(order)s: only its technicians or a dispatcher "
                     "can %(action)s it.", order=order.name, action=action,
                 ))
@@ -331,7 +331,7 @@ class FieldWorkOrder(models.Model):
         for order in orders:
             vendor = order.subcontractor_id.commercial_partner_id
             if not vendor or vendor != self.env.user.commercial_partner_id:
-                raise AccessError(_(
+                raise AccessError(self.env._(
                     "%(order)s is not assigned to your company: only its subcontractor or a "
                     "dispatcher can %(action)s it.", order=order.name, action=action,
                 ))
@@ -354,7 +354,7 @@ class FieldWorkOrder(models.Model):
             return
         closed = self.filtered(lambda o: o.state in ("done", "verified", "cancelled"))
         if closed:
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "%(order)s is %(state)s: its work is recorded. Ask a dispatcher to send it back "
                 "for rework to change it.", order=closed[0].name,
                 state=dict(self._fields["state"]._description_selection(self.env))[closed[0].state],
@@ -382,6 +382,7 @@ class FieldWorkOrder(models.Model):
 
     def _fwo_transition_verbs(self):
         """How a refusal names each transition ("Cannot start WO/0001...")."""
+        _ = self.env._
         return {
             "schedule": _("schedule"), "start": _("start"), "on_my_way": _("announce the way to"),
             "hold": _("put on hold"), "resume": _("resume"), "complete": _("complete"),
@@ -419,19 +420,19 @@ class FieldWorkOrder(models.Model):
         orders = self._fwo_check_transition("schedule")
         for order in orders:
             if not (order.user_id or order.subcontractor_id):
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s needs a lead technician or a subcontractor before it can be "
                     "scheduled.", order=order.name,
                 ))
             if not order.scheduled_start:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s needs a scheduled start before it can be scheduled.",
                     order=order.name,
                 ))
         orders._fwo_write_transition("schedule")
         orders._prepare_materials()
         for order in orders.filtered("overlap_warning"):
-            order.message_post(body=_("Double booking: %(warning)s", warning=order.overlap_warning))
+            order.message_post(body=self.env._("Double booking: %(warning)s", warning=order.overlap_warning))
         return orders._fwo_after_transition("schedule")
 
     @rpc_checked
@@ -465,12 +466,12 @@ class FieldWorkOrder(models.Model):
         for order in orders:
             missing = order.checklist_ids.filtered(lambda line: line.required and not line.done)
             if missing:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s cannot be completed: required checklist items are not done: "
                     "%(items)s.", order=order.name, items=", ".join(missing.mapped("name")),
                 ))
             if order.company_id.fwo_signature_required and not order.signature:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s cannot be completed without the customer's signature.",
                     order=order.name,
                 ))
@@ -487,7 +488,7 @@ class FieldWorkOrder(models.Model):
         orders = self._fwo_check_transition("verify")
         for order in orders:
             if self.env.user in order.technician_ids | order.labor_ids.user_id:
-                raise AccessError(_(
+                raise AccessError(self.env._(
                     "%(order)s must be verified by someone other than the technicians who did "
                     "the work.", order=order.name,
                 ))
@@ -498,17 +499,17 @@ class FieldWorkOrder(models.Model):
     def action_rework(self, reason):
         orders = self._fwo_check_transition("rework")
         if not isinstance(reason, str) or not reason.strip():
-            raise UserError(_("Say why the work failed verification before sending it back."))
+            raise UserError(self.env._("Say why the work failed verification before sending it back."))
         invoiced = orders.filtered(lambda order: order.invoice_status == "invoiced")
         if invoiced:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(order)s is already invoiced: cancel or credit its invoice before sending it back "
                 "for rework.", order=invoiced[0].name,
             ))
         orders._fwo_write_transition("rework", {"date_completed": False})
         for order in orders:
             order.message_post(
-                body=Markup("<p><b>%s</b></p><p>%s</p>") % (_("Sent back for rework"), escape(reason)),
+                body=Markup("<p><b>%s</b></p><p>%s</p>") % (self.env._("Sent back for rework"), escape(reason)),
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=order.technician_ids.partner_id.ids,
             )
@@ -519,7 +520,7 @@ class FieldWorkOrder(models.Model):
         """The technician leaves for the job: no status change, the customer is told (mail hook)."""
         orders = self._fwo_check_transition("on_my_way")
         for order in orders:
-            order.message_post(body=_(
+            order.message_post(body=self.env._(
                 "%(technician)s is on the way.", technician=self.env.user.name,
             ))
         return orders._fwo_after_transition("on_my_way")
@@ -540,10 +541,10 @@ class FieldWorkOrder(models.Model):
 
     @rpc_checked
     def action_open_rework_wizard(self):
-        self._check_dispatcher(_("send back for rework"))
+        self._check_dispatcher(self.env._("send back for rework"))
         return {
             "type": "ir.actions.act_window",
-            "name": _("Send Back for Rework"),
+            "name": self.env._("Send Back for Rework"),
             "res_model": "field.work.order.rework",
             "view_mode": "form",
             "target": "new",

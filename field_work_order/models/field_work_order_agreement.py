@@ -15,7 +15,7 @@ import psycopg2
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
@@ -164,18 +164,18 @@ class FieldWorkOrderAgreement(models.Model):
     def _check_numbers(self):
         for agreement in self:
             if agreement.interval_number <= 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(agreement)s: visits must repeat every 1 or more days, weeks, months or "
                     "years (not %(number)s).", agreement=agreement.name,
                     number=agreement.interval_number,
                 ))
             if agreement.lead_days < 0 or agreement.visit_count < 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(agreement)s: the lead time and the number of visits cannot be negative.",
                     agreement=agreement.name,
                 ))
             if not 0 <= agreement.visit_hour < 24:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(agreement)s: the visit time must be between 00:00 and 23:59.",
                     agreement=agreement.name,
                 ))
@@ -184,7 +184,7 @@ class FieldWorkOrderAgreement(models.Model):
     def _check_dates(self):
         for agreement in self:
             if agreement.date_end and agreement.date_end < agreement.date_start:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(agreement)s ends (%(end)s) before its first visit (%(start)s).",
                     agreement=agreement.name, end=agreement.date_end, start=agreement.date_start,
                 ))
@@ -197,7 +197,7 @@ class FieldWorkOrderAgreement(models.Model):
                 lambda site, c=customer: site.commercial_partner_id != c
             )
             if foreign:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(agreement)s: these sites are not addresses of %(customer)s: %(sites)s. A "
                     "site must be the customer or one of its contacts and addresses.",
                     agreement=agreement.name,
@@ -209,23 +209,23 @@ class FieldWorkOrderAgreement(models.Model):
     def _check_price(self):
         for agreement in self:
             if agreement.price_type == "none" and agreement.price:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(agreement)s is covered (not billed): it cannot have a price. Choose Per "
                     "Visit or Per Period pricing, or clear the price.", agreement=agreement.name,
                 ))
             if agreement.price < 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(agreement)s: the agreed price cannot be negative.", agreement=agreement.name,
                 ))
             if agreement.price_type != "none" and not agreement.product_id:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(agreement)s is billed: choose the invoice product of its agreed price.",
                     agreement=agreement.name,
                 ))
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_dispatcher(_("create"))
+        self._check_dispatcher(self.env._("create"))
         for vals in vals_list:
             self._fwo_check_write({k: v for k, v in vals.items() if k != "state" or v != "draft"})
         return super().create(vals_list)
@@ -244,7 +244,7 @@ class FieldWorkOrderAgreement(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         for agreement in self:
             if agreement.state not in allowed:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Cannot %(action)s %(agreement)s: it is %(state)s (allowed from: "
                     "%(allowed)s).", action=action, agreement=agreement.name,
                     state=states[agreement.state],
@@ -253,7 +253,7 @@ class FieldWorkOrderAgreement(models.Model):
 
     def _check_dispatcher(self, action):
         if not (self.env.su or self._fwo_is_dispatcher()):
-            raise AccessError(_("Only a dispatcher can %(action)s agreements.", action=action))
+            raise AccessError(self.env._("Only a dispatcher can %(action)s agreements.", action=action))
         if self:
             self.check_access("write")
 
@@ -271,11 +271,11 @@ class FieldWorkOrderAgreement(models.Model):
         return tz if tz in pytz.all_timezones_set else "UTC"
 
     def action_activate(self):
-        self._check_agreement_state(("draft",), _("activate"))
-        self._check_dispatcher(_("activate"))
+        self._check_agreement_state(("draft",), self.env._("activate"))
+        self._check_dispatcher(self.env._("activate"))
         for agreement in self:
             if not agreement.service_partner_ids:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(agreement)s has no site: add the customer's addresses to visit.",
                     agreement=agreement.name,
                 ))
@@ -283,15 +283,15 @@ class FieldWorkOrderAgreement(models.Model):
         return True
 
     def action_pause(self):
-        self._check_agreement_state(("active",), _("pause"))
-        self._check_dispatcher(_("pause"))
+        self._check_agreement_state(("active",), self.env._("pause"))
+        self._check_dispatcher(self.env._("pause"))
         self._set_agreement_state({"state": "paused"})
         return True
 
     def action_resume(self):
         """Resume generation from today: visits missed during the pause are not created."""
-        self._check_agreement_state(("paused",), _("resume"))
-        self._check_dispatcher(_("resume"))
+        self._check_agreement_state(("paused",), self.env._("resume"))
+        self._check_dispatcher(self.env._("resume"))
         for agreement in self:
             agreement._set_agreement_state({
                 "state": "active", "date_generate_from": agreement._today(),
@@ -300,8 +300,8 @@ class FieldWorkOrderAgreement(models.Model):
 
     def action_end(self):
         """End the agreement today: no visit after today (the orders already created stay)."""
-        self._check_agreement_state(("draft", "active", "paused"), _("end"))
-        self._check_dispatcher(_("end"))
+        self._check_agreement_state(("draft", "active", "paused"), self.env._("end"))
+        self._check_dispatcher(self.env._("end"))
         for agreement in self:
             vals = {"state": "ended"}
             today = agreement._today()
@@ -318,7 +318,7 @@ class FieldWorkOrderAgreement(models.Model):
             "field_work_order.field_work_order_action"
         )
         action.update(
-            name=_("Visits of %(agreement)s", agreement=self.name),
+            name=self.env._("Visits of %(agreement)s", agreement=self.name),
             domain=[("agreement_id", "=", self.id)],
             context={"create": False, "active_test": False},
         )
@@ -380,10 +380,10 @@ class FieldWorkOrderAgreement(models.Model):
     # ------------------------------------------------------------------
     def action_generate_orders(self):
         """Create now the visits due within the lead time (RPC and the form's button)."""
-        self._check_dispatcher(_("generate the visits of"))
+        self._check_dispatcher(self.env._("generate the visits of"))
         for agreement in self:
             if agreement.state != "active":
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(agreement)s is %(state)s: only an active agreement creates visits.",
                     agreement=agreement.name,
                     state=dict(self._fields["state"]._description_selection(self.env))[

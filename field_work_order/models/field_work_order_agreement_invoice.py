@@ -5,7 +5,7 @@ from datetime import timedelta
 import psycopg2
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
@@ -52,13 +52,13 @@ class FieldWorkOrderAgreementInvoice(models.Model):
         self.check_access("read")
         agreements = self.filtered(lambda a: a.price_type == "per_period")
         if self - agreements:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(agreement)s is not billed per period: its visits are invoiced with their "
                 "orders, or not at all.", agreement=(self - agreements)[0].name,
             ))
         draft = agreements.filtered(lambda a: a.state == "draft")
         if draft:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(agreement)s is a draft: activate it before invoicing its periods.",
                 agreement=draft[0].name,
             ))
@@ -89,7 +89,7 @@ class FieldWorkOrderAgreementInvoice(models.Model):
                 continue
             product = agreement.product_id.with_company(agreement.company_id)
             if not product._get_product_accounts()["income"]:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(agreement)s cannot be invoiced: %(product)s has no income account. Set "
                     "one on the product or its category.", agreement=agreement.name,
                     product=product.display_name,
@@ -116,7 +116,7 @@ class FieldWorkOrderAgreementInvoice(models.Model):
                     tuple(self.ids) or (0,),
                 ), log_exceptions=False)
         except psycopg2.errors.LockNotAvailable:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "These agreements are being invoiced by someone else right now: try again in a "
                 "moment."
             )) from None
@@ -155,7 +155,7 @@ class FieldWorkOrderAgreementInvoice(models.Model):
         })
 
     def _period_label(self, product, start, end):
-        return _(
+        return self.env._(
             "%(product)s\n%(agreement)s: %(start)s - %(end)s", product=product.display_name,
             agreement=self.name, start=fields.Date.to_string(start), end=fields.Date.to_string(end),
         )

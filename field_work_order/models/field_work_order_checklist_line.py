@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class FieldWorkOrderChecklistLine(models.Model):
@@ -25,7 +25,7 @@ class FieldWorkOrderChecklistLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._fwo_check_dispatcher(_("add checklist items"))
+        self._fwo_check_dispatcher(self.env._("add checklist items"))
         for vals in self._fwo_vals_list(vals_list):
             self._fwo_check_write(vals)
         return super().create(vals_list)
@@ -41,5 +41,5 @@ class FieldWorkOrderChecklistLine(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        self._fwo_check_dispatcher(_("remove checklist items"))
+        self._fwo_check_dispatcher(self.env._("remove checklist items"))
         return super().unlink()

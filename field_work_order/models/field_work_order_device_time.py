@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .field_work_order_policy import TrustedValue
@@ -48,17 +48,17 @@ class FieldWorkOrderDeviceTime(models.Model):
         ``what``: how the caller names the time in the message (default "The device time").
         A device clock may be up to ``CLOCK_SKEW`` off the server's either way.
         """
-        what = what or _("The device time")
+        what = what or self.env._("The device time")
         now = fields.Datetime.now()
         if at > now + CLOCK_SKEW:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(what)s %(at)s is in the future (server time %(now)s UTC): "
                 "check the device clock.", what=what, at=fields.Datetime.to_string(at),
                 now=fields.Datetime.to_string(now),
             ))
         for order in self:
             if order.create_date and at < order.create_date - CLOCK_SKEW:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(what)s %(at)s is before %(order)s was created (%(created)s UTC).",
                     what=what, at=fields.Datetime.to_string(at), order=order.name,
                     created=fields.Datetime.to_string(order.create_date),
@@ -69,7 +69,7 @@ class FieldWorkOrderDeviceTime(models.Model):
         for order in self:
             last = order.date_last_state_update
             if last and at < last - CLOCK_SKEW:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "The device time %(at)s is before the last status change of %(order)s "
                     "(%(changed)s UTC).", at=fields.Datetime.to_string(at), order=order.name,
                     changed=fields.Datetime.to_string(last),

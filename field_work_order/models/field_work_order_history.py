@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from .field_work_order_policy import rpc_checked
 
@@ -45,7 +45,7 @@ class FieldWorkOrderHistory(models.Model):
             order.service_history = Markup(
                 "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
                 "<th>%s</th></tr></thead><tbody>%s</tbody></table>"
-            ) % (_("Reference"), _("Date"), _("Job Type"), _("Outcome"), body)
+            ) % (self.env._("Reference"), self.env._("Date"), self.env._("Job Type"), self.env._("Outcome"), body)
 
     def _compute_history_counts(self):
         by_address = dict(self._read_group(
@@ -61,15 +61,15 @@ class FieldWorkOrderHistory(models.Model):
 
     @rpc_checked
     def action_view_service_history(self):
-        self._check_dispatcher(_("list the orders at the address of"))
+        self._check_dispatcher(self.env._("list the orders at the address of"))
         return self._history_action(
-            [("service_partner_id", "=", self.service_partner_id.id)], _("Orders at this Address")
+            [("service_partner_id", "=", self.service_partner_id.id)], self.env._("Orders at this Address")
         )
 
     @rpc_checked
     def action_view_partner_history(self):
-        self._check_dispatcher(_("list the customer orders of"))
-        return self._history_action([("partner_id", "=", self.partner_id.id)], _("Customer Orders"))
+        self._check_dispatcher(self.env._("list the customer orders of"))
+        return self._history_action([("partner_id", "=", self.partner_id.id)], self.env._("Customer Orders"))
 
     def _history_action(self, domain, name):
         self.ensure_one()

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
@@ -88,7 +88,7 @@ class FieldWorkOrderInvoice(models.Model):
         created. Nothing is posted: the accountant reviews and posts.
         """
         if not isinstance(grouped, bool):
-            raise UserError(_("grouped must be true (one invoice per order) or false."))
+            raise UserError(self.env._("grouped must be true (one invoice per order) or false."))
         invoices = self._create_invoices(grouped=grouped)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
@@ -120,7 +120,7 @@ class FieldWorkOrderInvoice(models.Model):
     def _create_invoices(self, grouped=False):
         """Lock, check and invoice the orders; return the draft invoices."""
         if not self:
-            raise UserError(_("Select the work orders to invoice."))
+            raise UserError(self.env._("Select the work orders to invoice."))
         self.env["account.move"].check_access("create")
         self._lock_for_invoicing()
         charges = self._invoice_charges()
@@ -145,7 +145,7 @@ class FieldWorkOrderInvoice(models.Model):
                     tuple(self.ids),
                 ), log_exceptions=False)
         except psycopg2.errors.LockNotAvailable:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(orders)s: these work orders are being invoiced by someone else right now. "
                 "Reload the list in a moment.", orders=", ".join(self.mapped("name")),
             )) from None
@@ -160,25 +160,25 @@ class FieldWorkOrderInvoice(models.Model):
         charges = {}
         for order in self:
             if order._active_invoices():
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s is already invoiced (%(invoices)s).", order=order.name,
                     invoices=", ".join(order._active_invoices().mapped("display_name")),
                 ))
             if not order.billable:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s is not billable (warranty or maintenance agreement): "
                     "there is nothing to charge.", order=order.name,
                 ))
             if order.state not in order._invoiceable_states():
                 states = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s cannot be invoiced yet: it is %(state)s, and work orders are "
                     "invoiced when %(allowed)s.", order=order.name, state=states[order.state],
                     allowed=" / ".join(states[s] for s in order._invoiceable_states()),
                 ))
             lines = order._fwo_charges()
             if not lines:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s has nothing to invoice: no labor hours, no material used and no "
                     "flat rate.", order=order.name,
                 ))
@@ -186,7 +186,7 @@ class FieldWorkOrderInvoice(models.Model):
                 product = line["product"].with_company(order.company_id)
                 # Odoo would silently fall back to the journal's default account.
                 if not product._get_product_accounts()["income"]:
-                    raise UserError(_(
+                    raise UserError(self.env._(
                         "%(order)s cannot be invoiced: %(product)s has no income account. "
                         "Set one on the product or its category.",
                         order=order.name, product=product.display_name,
@@ -205,7 +205,7 @@ class FieldWorkOrderInvoice(models.Model):
             lines.append({
                 "product": job_type.flat_rate_product_id, "quantity": 1.0,
                 "uom": job_type.flat_rate_product_id.uom_id,
-                "name": _("%(product)s\n%(order)s - %(job_type)s (flat rate)",
+                "name": self.env._("%(product)s\n%(order)s - %(job_type)s (flat rate)",
                           product=job_type.flat_rate_product_id.display_name,
                           order=order.name, job_type=job_type.name),
             })
@@ -216,12 +216,12 @@ class FieldWorkOrderInvoice(models.Model):
             hours = {user: qty for user, qty in hours.items() if qty > 0}
             product = order.labor_product_id
             if hours and not product:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s has labor hours but no labor product: set one on the order "
                     "(or a default in the Field Service settings).", order=order.name,
                 ))
             if hours and product.uom_id.category_id != hour.category_id:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s: the labor product %(product)s must be sold by time "
                     "(its unit is %(uom)s).", order=order.name,
                     product=product.display_name, uom=product.uom_id.name,
@@ -229,7 +229,7 @@ class FieldWorkOrderInvoice(models.Model):
             for user in sorted(hours, key=lambda u: (u.name or "", u.id)):
                 lines.append({
                     "product": product, "quantity": hours[user], "uom": hour,
-                    "name": _("%(product)s\n%(order)s - %(technician)s", order=order.name,
+                    "name": self.env._("%(product)s\n%(order)s - %(technician)s", order=order.name,
                               product=product.display_name, technician=user.name),
                 })
         return lines + order._fwo_material_charges()
@@ -243,7 +243,7 @@ class FieldWorkOrderInvoice(models.Model):
         return [{
             "product": material.product_id, "quantity": material.quantity_used,
             "uom": material.product_uom_id,
-            "name": _("%(product)s\n%(order)s", order=self.name,
+            "name": self.env._("%(product)s\n%(order)s", order=self.name,
                       product=material.product_id.display_name),
         } for material in self.material_ids.filtered(lambda m: m.quantity_used > 0)]
 

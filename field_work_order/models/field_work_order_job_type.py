@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -42,7 +42,7 @@ class FieldWorkOrderJobType(models.Model):
     def _check_flat_rate_product(self):
         for job_type in self:
             if job_type.billing_type == "flat_rate" and not job_type.flat_rate_product_id:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Job type %(job_type)s is billed at a flat rate: choose its flat-rate product.",
                     job_type=job_type.name,
                 ))

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -19,4 +19,4 @@ class FieldWorkOrderJobTypeMaterial(models.Model):
     @api.constrains("product_uom_qty")
     def _check_quantity(self):
         if any(line.product_uom_qty < 0 for line in self):
-            raise ValidationError(_("A default material quantity cannot be negative."))
+            raise ValidationError(self.env._("A default material quantity cannot be negative."))

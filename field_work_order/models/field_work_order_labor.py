@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 
@@ -49,12 +49,12 @@ class FieldWorkOrderLabor(models.Model):
     def _check_times(self):
         for line in self:
             if line.date_end and line.date_end < line.date_start:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(order)s: a labor line cannot end before it starts.",
                     order=line.work_order_id.name,
                 ))
             if line.duration < 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(order)s: labor hours cannot be negative.", order=line.work_order_id.name
                 ))
 
@@ -68,15 +68,15 @@ class FieldWorkOrderLabor(models.Model):
             for vals in vals_list if not vals.get("date_end")
         ])
         lines = super().create(vals_list)
-        lines._check_own_lines(_("log labor for someone else"))
+        lines._check_own_lines(self.env._("log labor for someone else"))
         lines._check_device_times()
         return lines
 
     def write(self, vals):
         self._fwo_check_write(vals)
-        self._check_own_lines(_("change the labor of someone else"))
+        self._check_own_lines(self.env._("change the labor of someone else"))
         if "user_id" in vals:
-            self.browse()._check_own_lines(_("give a labor line to someone else"), vals["user_id"])
+            self.browse()._check_own_lines(self.env._("give a labor line to someone else"), vals["user_id"])
         if {"date_end", "user_id", "work_order_id"}.intersection(vals):
             self._check_one_open_line([
                 (vals.get("work_order_id", line.work_order_id.id), vals.get("user_id", line.user_id.id))
@@ -88,7 +88,7 @@ class FieldWorkOrderLabor(models.Model):
         return res
 
     def unlink(self):
-        self._check_own_lines(_("delete the labor of someone else"))
+        self._check_own_lines(self.env._("delete the labor of someone else"))
         return super().unlink()
 
     def _check_own_lines(self, what, user_id=None):
@@ -98,7 +98,7 @@ class FieldWorkOrderLabor(models.Model):
         if (user_id is not None and user_id != self.env.uid) or any(
             line.user_id != self.env.user for line in self
         ):
-            raise AccessError(_("Only a dispatcher can %(what)s.", what=what))
+            raise AccessError(self.env._("Only a dispatcher can %(what)s.", what=what))
 
     def _check_device_times(self):
         """Times a technician types are device times: checked like a phone's (see the order)."""
@@ -107,7 +107,7 @@ class FieldWorkOrderLabor(models.Model):
         for line in self:
             for time in (line.date_start, line.date_end):
                 if time:
-                    line.work_order_id._check_device_time(time, _("The labor time"))
+                    line.work_order_id._check_device_time(time, self.env._("The labor time"))
 
     def _check_one_open_line(self, pairs):
         """Refuse a second open line of a user on an order in plain words.
@@ -127,7 +127,7 @@ class FieldWorkOrderLabor(models.Model):
         }
         for order_id, user_id in pairs:
             if (order_id, user_id) in taken:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(user)s already has an open labor line on %(order)s.",
                     user=self.env["res.users"].browse(user_id).name,
                     order=self.env["field.work.order"].browse(order_id).name,

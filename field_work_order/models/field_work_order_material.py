@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 
@@ -82,7 +82,7 @@ class FieldWorkOrderMaterial(models.Model):
     def _check_quantities(self):
         for line in self:
             if line.product_uom_qty < 0 or line.quantity_used < 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(order)s: the quantity of %(product)s cannot be negative.",
                     order=line.work_order_id.name, product=line.product_id.display_name,
                 ))
@@ -99,12 +99,12 @@ class FieldWorkOrderMaterial(models.Model):
         self._fwo_check_write(vals)
         self.work_order_id._check_open_for_technicians()
         if {"product_id", "product_uom_id", "work_order_id"}.intersection(vals):
-            self._check_planned(_("change the product or unit of a planned part"))
+            self._check_planned(self.env._("change the product or unit of a planned part"))
         return super().write(vals)
 
     def unlink(self):
         self.work_order_id._check_open_for_technicians()
-        self._check_planned(_("remove a planned part"))
+        self._check_planned(self.env._("remove a planned part"))
         return super().unlink()
 
     def _check_planned(self, what):
@@ -112,13 +112,13 @@ class FieldWorkOrderMaterial(models.Model):
         if not self._fwo_restricted():
             return
         if any(line.product_uom_qty for line in self):
-            raise AccessError(_("Only a dispatcher can %(what)s.", what=what))
+            raise AccessError(self.env._("Only a dispatcher can %(what)s.", what=what))
 
     @api.constrains("lot_id", "product_id")
     def _check_lot(self):
         for line in self:
             if line.lot_id and line.lot_id.product_id != line.product_id:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Lot %(lot)s belongs to %(lot_product)s, not to %(product)s.",
                     lot=line.lot_id.name, lot_product=line.lot_id.product_id.display_name,
                     product=line.product_id.display_name,

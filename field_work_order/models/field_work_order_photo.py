@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 
@@ -34,22 +34,22 @@ class FieldWorkOrderPhoto(models.Model):
 
     def write(self, vals):
         self._fwo_check_write(vals)
-        self._check_own_photos(_("change photos someone else took"))
+        self._check_own_photos(self.env._("change photos someone else took"))
         res = super().write(vals)
         if "taken_on" in vals:
             self._check_taken_on()
         return res
 
     def unlink(self):
-        self._check_own_photos(_("remove photos someone else took"))
+        self._check_own_photos(self.env._("remove photos someone else took"))
         return super().unlink()
 
     def _check_own_photos(self, what):
         if self._fwo_restricted() and any(p.create_uid != self.env.user for p in self):
-            raise AccessError(_("Only a dispatcher can %(what)s.", what=what))
+            raise AccessError(self.env._("Only a dispatcher can %(what)s.", what=what))
 
     def _check_taken_on(self):
         """When a photo was taken is a device time: checked like a phone's (see the order)."""
         if self._fwo_restricted():
             for photo in self:
-                photo.work_order_id._check_device_time(photo.taken_on, _("The photo time"))
+                photo.work_order_id._check_device_time(photo.taken_on, self.env._("The photo time"))

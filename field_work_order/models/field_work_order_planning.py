@@ -1,6 +1,6 @@
 """Planning aids of the order: double bookings, calendar entries, the status board's columns."""
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import format_datetime
 
 from .field_work_order import OPEN_STATES
@@ -55,7 +55,7 @@ class FieldWorkOrderPlanning(models.Model):
                 shared = technicians(order) & other.technician_ids
                 if (shared and other.scheduled_start < order.scheduled_end
                         and other.scheduled_end > order.scheduled_start):
-                    lines.append(_(
+                    lines.append(self.env._(
                         "%(technicians)s also booked on %(order)s (%(start)s - %(end)s)",
                         technicians=", ".join(shared.mapped("name")), order=other.name,
                         start=when(other.scheduled_start), end=when(other.scheduled_end),

@@ -3,7 +3,7 @@
 import base64
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools.image import image_data_uri, image_process
 
 from .field_work_order import CLOSED_STATES
@@ -44,9 +44,9 @@ class FieldWorkOrderReport(models.Model):
         not fixed the first time.
         """
         self.ensure_one()
-        self._check_state(CLOSED_STATES, _("create a follow-up for"))
-        self._check_dispatcher(_("create follow-ups of"))
-        description = _("Follow-up of %(order)s.", order=self.name)
+        self._check_state(CLOSED_STATES, self.env._("create a follow-up for"))
+        self._check_dispatcher(self.env._("create follow-ups of"))
+        description = self.env._("Follow-up of %(order)s.", order=self.name)
         if self.description:
             description = f"{description}\n\n{self.description}"
         followup = self._fwo_as_trusted().create({  # parent_id is set only here
@@ -62,10 +62,10 @@ class FieldWorkOrderReport(models.Model):
             "safety_requirements": self.safety_requirements,
             "description": description,
         })
-        self.message_post(body=_("Follow-up %(order)s created.", order=followup.name))
+        self.message_post(body=self.env._("Follow-up %(order)s created.", order=followup.name))
         return {
             "type": "ir.actions.act_window",
-            "name": _("Follow-up"),
+            "name": self.env._("Follow-up"),
             "res_model": self._name,
             "res_id": followup.id,
             "view_mode": "form",
@@ -75,19 +75,19 @@ class FieldWorkOrderReport(models.Model):
     @rpc_checked
     def action_view_followups(self):
         self.ensure_one()
-        return self._history_action([("parent_id", "=", self.id)], _("Follow-ups"))
+        return self._history_action([("parent_id", "=", self.id)], self.env._("Follow-ups"))
 
     @rpc_checked
     def action_send_report(self):
         """Open the mail composer with the service report template (the PDF is attached)."""
-        self._check_state(CLOSED_STATES, _("send the service report of"))
+        self._check_state(CLOSED_STATES, self.env._("send the service report of"))
         self.check_access("write")  # posting on the order, as the composer will
         template = self.env.ref(
             "field_work_order.mail_template_service_report", raise_if_not_found=False
         )
         return {
             "type": "ir.actions.act_window",
-            "name": _("Send Service Report"),
+            "name": self.env._("Send Service Report"),
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "views": [(False, "form")],
@@ -129,7 +129,7 @@ class FieldWorkOrderReport(models.Model):
             if order.state not in CLOSED_STATES:
                 continue  # sent back for rework: completing it again flags it again
             if not order.partner_id.email:
-                order.message_post(body=_(
+                order.message_post(body=self.env._(
                     "The service report was not emailed: %(customer)s has no email address.",
                     customer=order.partner_id.display_name,
                 ))
@@ -144,7 +144,7 @@ class FieldWorkOrderReport(models.Model):
                     )
             except Exception:
                 _logger.exception("Service report of %s could not be emailed", order.name)
-                order.message_post(body=_(
+                order.message_post(body=self.env._(
                     "The service report could not be emailed automatically; "
                     "use Send Report to send it."
                 ))

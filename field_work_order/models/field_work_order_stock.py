@@ -9,7 +9,7 @@ only moves the difference."""
 
 from collections import defaultdict
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero
@@ -69,7 +69,7 @@ class FieldWorkOrderStock(models.Model):
 
     def _check_stock_user(self):
         if not self.env.user.has_group("stock.group_stock_user"):
-            raise AccessError(_("Only Inventory users can open the transfers and stock moves of work orders."))
+            raise AccessError(self.env._("Only Inventory users can open the transfers and stock moves of work orders."))
 
     @rpc_checked
     def action_view_pickings(self):
@@ -95,8 +95,8 @@ class FieldWorkOrderStock(models.Model):
         for what the done preparations brought minus what was used and what is
         already on its way back.
         """
-        self._check_state(("done", "verified", "cancelled"), _("return the unused parts of"))
-        self._check_dispatcher(_("return the unused parts of"))
+        self._check_state(("done", "verified", "cancelled"), self.env._("return the unused parts of"))
+        self._check_dispatcher(self.env._("return the unused parts of"))
         Picking = self._stock_sudo("stock.picking")
         known = Picking.search([
             ("fwo_order_id", "in", self.ids), ("state", "!=", "cancel"),
@@ -132,7 +132,7 @@ class FieldWorkOrderStock(models.Model):
                 [(product, left[product], product.uom_id, False) for product in products],
             ))
         if not vals_list:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(orders)s: no prepared part is left to return (nothing was brought to a van "
                 "beyond what was used or already sent back).",
                 orders=", ".join(self.mapped("name")),
@@ -141,7 +141,7 @@ class FieldWorkOrderStock(models.Model):
         pickings.action_confirm()
         pickings.action_assign()
         for picking in pickings:
-            picking.fwo_order_id.message_post(body=_(
+            picking.fwo_order_id.message_post(body=self.env._(
                 "Unused parts sent back to the warehouse: %(picking)s.", picking=picking.name,
             ))
         return True
@@ -255,7 +255,7 @@ class FieldWorkOrderStock(models.Model):
             ):
                 product = line.product_id
                 if product.tracking != "none" and not line.lot_id:
-                    raise UserError(_(
+                    raise UserError(self.env._(
                         "%(order)s: %(product)s is tracked: enter the lot or serial number of "
                         "the part used.", order=order.name, product=product.display_name,
                     ))
@@ -265,7 +265,7 @@ class FieldWorkOrderStock(models.Model):
                 )
                 line_of.setdefault(key, line)
                 if not order.location_id:
-                    raise UserError(_(
+                    raise UserError(self.env._(
                         "%(order)s: choose where the parts are taken from (Parts From) before "
                         "completing it.", order=order.name,
                     ))
@@ -273,7 +273,7 @@ class FieldWorkOrderStock(models.Model):
             if product.tracking == "serial" and float_compare(
                 qty, 1, precision_rounding=product.uom_id.rounding
             ) > 0:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s: %(product)s is tracked by serial number: one line per serial "
                     "number, each with a quantity of 1.",
                     order=order.name, product=product.display_name,
@@ -342,7 +342,7 @@ class FieldWorkOrderStock(models.Model):
                 ).mapped("quantity_product_uom")
             )
             if float_compare(qty, available, precision_rounding=product.uom_id.rounding) > 0:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(order)s cannot be completed: %(used)s %(uom)s of %(product)s used, but "
                     "%(location)s has only %(available)s %(uom)s available. Correct the used "
                     "quantity or ask a dispatcher to take the parts from another location.",

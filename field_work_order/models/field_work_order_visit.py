@@ -1,6 +1,6 @@
 """The visit of a maintenance agreement an order fulfils, and its invoicing at the agreed price."""
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -39,7 +39,7 @@ class FieldWorkOrderVisit(models.Model):
                     if name in vals and order[name].id != vals[name]
                 ]
                 if changed:
-                    raise UserError(_(
+                    raise UserError(self.env._(
                         "%(order)s is the %(date)s visit of agreement %(agreement)s at "
                         "%(site)s: its customer, site and company cannot change. Cancel it and "
                         "create an order of its own instead.", order=order.name,
@@ -53,7 +53,7 @@ class FieldWorkOrderVisit(models.Model):
     def _unlink_except_agreement_visit(self):
         visit = self.sudo().filtered("agreement_id")[:1]
         if visit:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(order)s is a visit of agreement %(agreement)s: cancel it instead of deleting "
                 "it (a deleted visit would be created again).", order=visit.name,
                 agreement=visit.agreement_id.name,
@@ -65,7 +65,7 @@ class FieldWorkOrderVisit(models.Model):
         if not agreement:
             return super()._fwo_charges()
         if agreement.price_type != "per_visit":
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(order)s is a visit of %(agreement)s, which is %(pricing)s: the order itself "
                 "is not invoiced.", order=self.name, agreement=agreement.name,
                 pricing=dict(agreement._fields["price_type"]._description_selection(self.env))[
@@ -75,7 +75,7 @@ class FieldWorkOrderVisit(models.Model):
         lines = [{
             "product": product, "quantity": 1.0, "uom": product.uom_id,
             "price_unit": agreement.price, "currency": agreement.currency_id,
-            "name": _("%(product)s\n%(order)s - %(agreement)s, visit of %(date)s",
+            "name": self.env._("%(product)s\n%(order)s - %(agreement)s, visit of %(date)s",
                       product=product.display_name, order=self.name, agreement=agreement.name,
                       date=fields.Date.to_string(self.visit_date)),
         }]
