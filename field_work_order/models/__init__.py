@@ -6,6 +6,8 @@ from . import field_work_order
 from . import field_work_order_device_time
 from . import field_work_order_planning
 from . import field_work_order_history
+from . import field_work_order_dispatch
+from . import field_work_order_route
 from . import field_work_order_stock
 from . import field_work_order_invoice
 from . import field_work_order_subcontract

@@ -25,6 +25,8 @@ DISPATCHER, WORKER, SUBCONTRACTOR = "dispatcher", "worker", "subcontractor"
 #: ``sync_reference`` publishes it, and the app and sync_client read it from there.
 TRANSITIONS = {
     "schedule": {"from": ("draft",), "to": "scheduled", "by": DISPATCHER, "sync": False},
+    # The board's drop: moves the order; a draft one is then scheduled ("schedule").
+    "plan": {"from": ("draft", "scheduled", "on_hold"), "to": False, "by": DISPATCHER, "sync": False},
     "start": {"from": ("scheduled",), "to": "in_progress", "by": WORKER, "sync": True},
     "on_my_way": {"from": ("scheduled", "on_hold"), "to": False, "by": WORKER, "sync": True},
     "hold": {"from": ("in_progress",), "to": "on_hold", "by": WORKER, "sync": True},
@@ -387,7 +389,7 @@ class FieldWorkOrder(models.Model):
             "schedule": _("schedule"), "start": _("start"), "on_my_way": _("announce the way to"),
             "hold": _("put on hold"), "resume": _("resume"), "complete": _("complete"),
             "verify": _("verify"), "rework": _("send back for rework"), "cancel": _("cancel"),
-            "reset_draft": _("reset to draft"), "decline": _("decline"),
+            "reset_draft": _("reset to draft"), "decline": _("decline"), "plan": _("plan"),
         }
 
     def _fwo_check_transition(self, name):

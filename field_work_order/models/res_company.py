@@ -53,6 +53,21 @@ class ResCompany(models.Model):
         "days after its completion.",
     )
 
+    # Dispatch board and routes (field_work_order_dispatch.py, field_work_order_route.py)
+    fwo_road_factor = fields.Float(
+        string="Road Factor", default=1.3,
+        help="Road distance / straight-line distance between two sites, for travel estimates.",
+    )
+    fwo_average_speed = fields.Float(
+        string="Average Speed (km/h)", default=40.0,
+        help="Average driving speed between two sites, for travel estimates.",
+    )
+    fwo_maps_url = fields.Char(
+        string="Maps Route URL", default="https://www.google.com/maps/dir/",
+        help="A route is opened at this address followed by its stops as "
+        "latitude,longitude separated by slashes.",
+    )
+
     # Customers by email (field_work_order_mail.py)
     fwo_alias_id = fields.Many2one(
         "mail.alias", string="Work Order Intake Alias", copy=False, ondelete="set null",

@@ -12,6 +12,57 @@ class ResUsers(models.Model):
         "are taken from here by default.",
     )
 
+    fwo_job_type_ids = fields.Many2many(
+        "field.work.order.job.type", "field_work_order_job_type_user_rel", "user_id", "job_type_id",
+        string="Qualifications",
+        help="The job types this technician may be planned on. Empty: every job type.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        users._fwo_ensure_resources()
+        return users
+
+    def write(self, vals):
+        res = super().write(vals)
+        if any(key == "groups_id" or key.startswith(("in_group_", "sel_groups_")) for key in vals):
+            self._fwo_ensure_resources()
+        return res
+
+    @api.model
+    def _fwo_ensure_all_resources(self):
+        """At install and update: every field technician gets a resource (schedule, time off)."""
+        group = self.env.ref("field_work_order.group_technician")
+        self.sudo().search([("groups_id", "in", group.id), ("share", "=", False)])._fwo_ensure_resources()
+        return True
+
+    def _fwo_ensure_resources(self):
+        """A ``resource.resource`` for each technician without one in their company.
+
+        It carries their working schedule and time off (``resource.calendar.leaves``),
+        which the dispatch board reads; no HR app needed.
+        """
+        group = self.env.ref("field_work_order.group_technician", raise_if_not_found=False)
+        if not group:
+            return
+        technicians = self.sudo().filtered(
+            lambda u: not u.share and group in u.groups_id
+            and not u.resource_ids.filtered(lambda r, u=u: r.company_id == u.company_id)
+        )
+        self.env["resource.resource"].sudo().create([{
+            "name": user.name,
+            "user_id": user.id,
+            "company_id": user.company_id.id,
+            "calendar_id": user.company_id.resource_calendar_id.id,
+            "tz": user.tz or user.company_id.resource_calendar_id.tz or "UTC",
+        } for user in technicians])
+
+    def _fwo_resource(self):
+        """The technician's resource in their company (made for every technician)."""
+        self.ensure_one()
+        return self.resource_ids.filtered(lambda r: r.company_id == self.company_id)[:1]
+
     def action_fwo_create_van(self):
         """Create an internal location for each technician's van in their company's warehouse.
 
