@@ -24,6 +24,11 @@ class ResConfigSettings(models.TransientModel):
     )
     fwo_first_fix_days = fields.Integer(related="company_id.fwo_first_fix_days", readonly=False)
 
+    # Dispatch and routes
+    fwo_road_factor = fields.Float(related="company_id.fwo_road_factor", readonly=False)
+    fwo_average_speed = fields.Float(related="company_id.fwo_average_speed", readonly=False)
+    fwo_maps_url = fields.Char(related="company_id.fwo_maps_url", readonly=False)
+
     # Customers by email
     fwo_alias_name = fields.Char(
         string="Work Order Intake Alias", compute="_compute_fwo_alias_name",
