@@ -20,3 +20,4 @@ from . import test_agreement_concurrency
 from . import test_portal
 from . import test_subcontract
 from . import test_subcontract_concurrency
+from . import test_dispatch
