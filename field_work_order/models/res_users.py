@@ -51,7 +51,7 @@ class ResUsers(models.Model):
             and not u.resource_ids.filtered(lambda r, u=u: r.company_id == u.company_id)
         )
         self.env["resource.resource"].sudo().create([{
-            "name": user.name,
+            "name": user.partner_id.name or user.login,
             "user_id": user.id,
             "company_id": user.company_id.id,
             "calendar_id": user.company_id.resource_calendar_id.id,
