@@ -156,13 +156,21 @@ class FieldWorkOrderDispatch(models.Model):
             ))
 
     def _fwo_check_not_off(self, user, start, end):
-        _working, time_off = self._fwo_calendar_intervals(user, start, end)[user.id]
-        if time_off:
-            off_start, off_end, reason = time_off[0]
+        """Refuse a slot touching the technician's time off or a public holiday of their schedule."""
+        resource = user.sudo()._fwo_resource()
+        calendar = resource.calendar_id or user.company_id.resource_calendar_id
+        leave = self.env["resource.calendar.leaves"].sudo().search([
+            ("date_from", "<", end), ("date_to", ">", start), ("time_type", "=", "leave"),
+            ("company_id", "in", (user.company_id.id, False)),
+            "|", ("resource_id", "=", resource.id),
+            "&", ("resource_id", "=", False), ("calendar_id", "in", (calendar.id, False)),
+        ], order="date_from", limit=1)
+        if leave:
             raise UserError(self.env._(
                 "%(user)s is off from %(start)s to %(end)s UTC%(reason)s: %(order)s cannot be "
-                "planned then.", user=user.name, start=off_start, end=off_end,
-                reason=f" ({reason})" if reason else "", order=self.name,
+                "planned then.", user=user.name, start=wire(leave.date_from),
+                end=wire(leave.date_to), reason=f" ({leave.name})" if leave.name else "",
+                order=self.name,
             ))
 
     def _fwo_move_preparations(self, when):

@@ -93,14 +93,14 @@ class TestDispatch(WorkOrderCommon, HttpCase):
             material_ids=[(0, 0, {"product_id": pump.id, "product_uom_qty": 2})],
         )
         scheduled.with_user(self.dispatcher).action_schedule()
-        picking = scheduled.picking_ids
+        picking = scheduled.sudo().picking_ids
         self.assertEqual(len(picking), 1)
         self.ok(self.dispatcher, "action_plan",
                 [self.tech2.id, f"{TUESDAY} 13:00:00", f"{TUESDAY} 15:30:00"], [scheduled.id])
         self.assertEqual((scheduled.state, scheduled.user_id), ("scheduled", self.tech2))
         self.assertEqual(scheduled.technician_ids, self.tech2 | self.tech3)  # the lead replaced, the helper kept
         self.assertEqual(str(picking.scheduled_date), f"{TUESDAY} 13:00:00")
-        self.assertEqual(len(scheduled.picking_ids), 1)
+        self.assertEqual(len(scheduled.sudo().picking_ids), 1)
 
         on_hold = self.order_in_state("on_hold")
         self.ok(self.dispatcher, "action_plan",
@@ -189,12 +189,16 @@ class TestDispatch(WorkOrderCommon, HttpCase):
             Order.get_dispatch_board(f"{MONDAY} 00:00:00", f"{TUESDAY} 00:00:00")
             return self.env.cr.sql_log_count - before
 
-        self.create_order(scheduled_start=f"{MONDAY} 09:00:00")
-        few = queries()
-        for hour in range(8, 17):
+        def add(hour):
+            self.create_order(scheduled_start=f"{MONDAY} {hour:02d}:00:00")
             self.create_order(scheduled_start=f"{MONDAY} {hour:02d}:00:00", user_id=self.tech2.id,
-                              job_type_id=self.boiler.id)
-            self.draft()
+                              job_type_id=self.boiler.id, service_partner_id=self.site_a.id)
+            self.draft(service_partner_id=self.site_b.id)
+
+        add(8)
+        few = queries()
+        for hour in range(9, 17):
+            add(hour)
         self.assertEqual(queries(), few)
 
     def test_suggestions(self):
