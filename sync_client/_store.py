@@ -169,7 +169,7 @@ class Store:
         return None if text is None else dict(json.loads(text))
 
     def set_rules(self, rules: Mapping[str, Any]) -> None:
-        self.set_meta("rules", json.dumps(rules, sort_keys=True))
+        self.set_meta("rules", json.dumps(rules))  # in the server's order
 
     # -- orders -----------------------------------------------------------
 
