@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +123,9 @@ def test_offline_the_last_rules_seen_are_used(
 def test_a_store_without_rules_reads_them_once(
     server: FakeServer, client: SyncClient, tmp_path: Path
 ) -> None:
-    with sqlite3.connect(tmp_path / "store.sqlite3") as db:  # as a client before the rules wrote it
+    with closing(sqlite3.connect(tmp_path / "store.sqlite3")) as db:  # as an older client left it
         db.execute("DELETE FROM meta WHERE key = 'rules'")
+        db.commit()
     assert client.store.rules is None
     transport: FakeTransport = client.transport  # type: ignore[assignment]
     transport.calls.clear()
