@@ -12,11 +12,16 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from odoo.addons.field_work_order.models.field_work_order import (
-    CLOCK_SKEW, CLOSED_STATES, OPEN_STATES, SITE_FIELDS, WORKING_STATES,
+    CLOCK_SKEW,
+    CLOSED_STATES,
+    OPEN_STATES,
+    SITE_FIELDS,
+    WORKING_STATES,
 )
 from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked
 
-from .field_work_order import MAX_PUSH, MAX_QUANTITY, MAX_TEXT, PHOTO_KINDS
+from .field_work_order_sync_handlers import MAX_QUANTITY, MAX_TEXT, PHOTO_KINDS
+from .field_work_order_sync_push import MAX_PUSH
 
 MAX_REFERENCE_PAGE = 5000
 
