@@ -8,7 +8,7 @@ from .common import SyncCommon
 
 ACCESS, WARNING = 4, 2  # XML-RPC fault codes of an AccessError and of a UserError
 REFERENCE_KEYS = {"products", "has_more", "after_id", "van", "stock", "lots", "job_types",
-                  "checklist_templates", "settings"}
+                  "checklist_templates", "settings", "rules"}
 
 
 @tagged("post_install", "-at_install")
