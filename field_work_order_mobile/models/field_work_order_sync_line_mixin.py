@@ -45,8 +45,10 @@ class FieldWorkOrderSyncLineMixin(models.AbstractModel):
     def _sync_wire_by_order(self, orders, order="id"):
         """{order id: [line in wire form]} for the lines of ``orders`` the caller can read.
 
-        One query for the whole page (``search_fetch``: no split in prefetch batches
-        of 1,000 records), whatever the number of orders.
+        Each line model's ``_sync_wire`` gives its lines as the pulled order's schema
+        does (docs/sync.md), in order, reading only ``_sync_wire_fields``. One query
+        for the whole page (``search_fetch``: no split in prefetch batches of 1,000
+        records), whatever the number of orders.
         """
         by_order = defaultdict(list)
         if not orders:
@@ -56,7 +58,3 @@ class FieldWorkOrderSyncLineMixin(models.AbstractModel):
         for line, wire in zip(lines, lines._sync_wire(), strict=True):
             by_order[line.work_order_id.id].append(wire)
         return by_order
-
-    def _sync_wire(self):
-        """The lines as the pulled order's schema gives them (docs/sync.md), in order."""
-        raise NotImplementedError(f"{self._name} does not say how it goes to the app")

@@ -30,6 +30,21 @@ class TestSyncHandlers(SyncCommon):
         self.assertEqual(result["status"], "error")
         self.assertIn("use one of " + ", ".join(DOCUMENTED_TYPES), result["message"])
 
+    def test_each_transition_operation_runs_its_transition(self):
+        order = self.order_in_state("scheduled")
+        order.checklist_ids.done = True  # what completing asks for
+        self.backdate(order)
+        day = order.create_date.replace(hour=0, minute=0, second=0)
+        walk = ["on_my_way", "start", "hold", "resume", "complete"]
+        transitions = self.Order._fwo_transitions()
+        self.assertEqual(set(walk), {name for name, rule in transitions.items() if rule["sync"]})
+        for hour, name in enumerate(walk, start=9):
+            state = order.state
+            at = fields.Datetime.to_string(day + timedelta(hours=hour))
+            result, = self.push(self.tech, self.op(order, name, at=at))
+            self.assertEqual(result["status"], "applied", f"{name}: {result['message']}")
+            self.assertEqual(order.state, transitions[name]["to"] or state, name)
+
     def _notifications(self):
         self.env.cr.flush()  # the bus writes its rows when the transaction flushes
         return self.env["bus.bus"].sudo().search([("message", "like", BUS_NOTIFICATION)])
