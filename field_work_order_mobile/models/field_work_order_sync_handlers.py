@@ -31,6 +31,10 @@ class SyncFieldConflict(UserError):
     """A ``set`` of fields someone else changed since the device's version."""
 
 
+class SyncStateConflict(UserError):
+    """A transition the order's current state does not allow (the push answers ``conflict``)."""
+
+
 class FieldWorkOrderSyncHandlers(models.Model):
     _inherit = "field.work.order"
 
@@ -42,12 +46,14 @@ class FieldWorkOrderSyncHandlers(models.Model):
         rules and state checks apply, at the device time ``at`` (``_sync_apply``).
         """
         return {
-            "start": lambda order, payload, op, at: order.action_start(),
-            "hold": lambda order, payload, op, at: order.action_hold(),
-            "resume": lambda order, payload, op, at: order.action_resume(),
-            "complete": lambda order, payload, op, at: order.action_complete(),
+            "start": lambda order, payload, op, at: order._sync_transition("start").action_start(),
+            "hold": lambda order, payload, op, at: order._sync_transition("hold").action_hold(),
+            "resume": lambda order, payload, op, at: order._sync_transition("resume").action_resume(),
+            "complete": lambda order, payload, op, at: (
+                order._sync_transition("complete").action_complete()),
             # No status change: tells the customer (once per visit).
-            "on_my_way": lambda order, payload, op, at: order.action_on_my_way(),
+            "on_my_way": lambda order, payload, op, at: (
+                order._sync_transition("on_my_way").action_on_my_way()),
             "note": self._sync_op_note,
             "material": self._sync_op_material,
             "labor": self._sync_op_labor,
@@ -56,6 +62,19 @@ class FieldWorkOrderSyncHandlers(models.Model):
             "checklist": self._sync_op_checklist,
             "set": self._sync_op_set,
         }
+
+    def _sync_transition(self, name):
+        """The order, once its state allows transition ``name`` (the table), else a conflict.
+
+        The order's action checks the same again; a refusal here tells the device the
+        order changed since (cancelled, put on hold), not that its operation is wrong.
+        """
+        try:
+            self._check_state(self._fwo_transitions()[name]["from"],
+                              self._fwo_transition_verbs()[name])
+        except UserError as exc:
+            raise SyncStateConflict(str(exc)) from None
+        return self
 
     def _sync_apply(self, op, order, handlers):
         """Validate one operation and apply it as the caller; raise UserError to refuse it.

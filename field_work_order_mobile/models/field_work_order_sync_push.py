@@ -14,10 +14,9 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.field_work_order.models.field_work_order import StateConflict
 from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked
 
-from .field_work_order_sync_handlers import WIRE_DATETIME, SyncFieldConflict
+from .field_work_order_sync_handlers import WIRE_DATETIME, SyncFieldConflict, SyncStateConflict
 
 _logger = logging.getLogger(__name__)
 
@@ -124,7 +123,7 @@ class FieldWorkOrderSyncPush(models.Model):
             notify |= collector.notify
         except RETRIED_ERRORS:
             raise
-        except (StateConflict, SyncFieldConflict) as exc:
+        except (SyncStateConflict, SyncFieldConflict) as exc:
             status, message = "conflict", str(exc)
         except UserError as exc:
             status, message = "error", str(exc)
