@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,26 +19,11 @@ from ._exceptions import (
     ServerError,
     TransportError,
 )
+from ._rules import Rules
 from ._store import Operation, Store, utc_now
 from ._transport import Transport
 
 MODEL = "field.work.order"
-PHOTO_KINDS = ("before", "after", "other")
-#: What the server lets a ``set`` operation change (docs/sync.md, "The set whitelist").
-SET_FIELDS = ("unit_number", "access_instructions", "site_contact_name", "site_contact_phone")
-#: The longest text the server accepts in a note, a description or a field.
-MAX_TEXT = 10000
-#: How far in the future the server accepts a device time.
-CLOCK_SKEW = timedelta(minutes=5)
-#: State operation -> (states it is allowed from, state it leads to), as the server's actions.
-TRANSITIONS = {
-    "start": (("scheduled",), "in_progress"),
-    "hold": (("in_progress",), "on_hold"),
-    "resume": (("on_hold",), "in_progress"),
-    "complete": (("in_progress",), "done"),
-}
-#: Every state of a work order; an order in another state is left to the server to judge.
-STATES = ("draft", "scheduled", "in_progress", "on_hold", "done", "verified", "cancelled")
 _WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
 
 #: Called as ``progress(received, total)`` after every pulled page.
@@ -122,10 +107,10 @@ def _positive_id(value: Any, what: str) -> int:
     return value
 
 
-def _max_text(text: str, what: str) -> None:
-    if len(text) > MAX_TEXT:
+def _max_text(text: str, what: str, rules: Rules) -> None:
+    if len(text) > rules.max_text:
         raise InvalidOperationError(
-            f"{what} is {len(text)} characters long; the server takes at most {MAX_TEXT}"
+            f"{what} is {len(text)} characters long; the server takes at most {rules.max_text}"
         )
 
 
@@ -208,13 +193,29 @@ class SyncClient:
                     ) from exc
                 self._sleep(min(self.max_backoff, self.backoff * 2 ** (attempt - 1)))
 
+    def _rules(self, refresh: bool = False) -> Rules:
+        """The server's rules: as stored, or read from ``sync_reference`` (and stored).
+
+        Read from the server when the store has none yet or on ``refresh``; an
+        offline client goes on with the last ones it received.
+        """
+        raw = None if refresh else self.store.rules
+        if raw is None:
+            answer = self._call("sync_reference", [], {"limit": 1})
+            rules = Rules.from_server(answer.get("rules") if isinstance(answer, Mapping) else None)
+            self.store.set_rules(rules.raw)
+            return rules
+        return Rules.from_server(raw)
+
     def pull(self, progress: Progress | None = None) -> PullReport:
         """Bring the local store up to date, page by page from the stored cursor.
 
-        Each page and its cursor are committed together, so an interrupted
-        pull resumes where it stopped. ``reset`` from the server empties the
-        cache and restarts from scratch (pending operations are kept).
+        The server's rules are read again first. Each page and its cursor are
+        committed together, so an interrupted pull resumes where it stopped.
+        ``reset`` from the server empties the cache and restarts from scratch
+        (pending operations are kept).
         """
+        self._rules(refresh=True)
         report = PullReport()
         cursor = self.store.cursor
         while True:
@@ -272,8 +273,10 @@ class SyncClient:
         transaction that stores their result; conflicts and errors stay,
         listed by :meth:`conflicts`, until :meth:`resolve`. If a response is
         lost, the operations are still pending and are re-sent with the same
-        uuid next time, which the server answers ``duplicate``.
+        uuid next time, which the server answers ``duplicate``. The server's
+        rules are read again first, for the operations queued next.
         """
+        self._rules(refresh=True)
         report = PushReport()
         while batch := self.store.pending(self.batch_size):
             results = self._call("sync_push", [], {"operations": [op.wire() for op in batch]})
@@ -394,7 +397,7 @@ class SyncClient:
         except NotFoundError:
             return f"work order id {order_id} (no longer in the local store)"
 
-    def _projected(self, cached: Mapping[str, Any]) -> tuple[str, dict[int, bool]]:
+    def _projected(self, cached: Mapping[str, Any], rules: Rules) -> tuple[str, dict[int, bool]]:
         """The order's state and checklist once the operations still queued for it apply."""
         state = str(cached.get("state") or "")
         checklist = {int(line["id"]): bool(line.get("done"))
@@ -402,23 +405,28 @@ class SyncClient:
         for op in self.store.pending():
             if op.order_id != cached["id"]:
                 continue
-            if op.type in TRANSITIONS and state in TRANSITIONS[op.type][0]:
-                state = TRANSITIONS[op.type][1]
+            rule = rules.sync_transition(op.type)
+            if rule is not None and state in rule.sources:
+                state = rule.target or state
             elif op.type == "checklist":
                 checklist[int(op.payload["line_id"])] = bool(op.payload.get("done"))
         return state, checklist
 
-    def _check_offline(self, cached: Mapping[str, Any], type: str, payload: Mapping[str, Any]) -> None:
+    def _check_offline(
+        self, cached: Mapping[str, Any], type: str, payload: Mapping[str, Any], rules: Rules
+    ) -> None:
         """Refuse what the cached order already shows the server would refuse.
 
-        Only what the local copy knows for sure: an order in a state this client does not
-        know, or without a checklist in its copy, is left to the server.
+        Only what the local copy knows for sure, judged by the server's rules: an
+        order in a state the rules do not list, or without a checklist in its copy,
+        is left to the server.
         """
         name = cached.get("name") or f"work order id {cached['id']}"
-        if type not in TRANSITIONS and type != "checklist":
+        rule = rules.sync_transition(type)
+        if rule is None and type != "checklist":
             return
-        state, checklist = self._projected(cached)
-        if type == "checklist":
+        state, checklist = self._projected(cached, rules)
+        if rule is None:
             if "checklist" in cached and payload["line_id"] not in checklist:
                 known = ", ".join(map(str, sorted(checklist))) or "none"
                 raise InvalidOperationError(
@@ -426,13 +434,12 @@ class SyncClient:
                     f"(its checklist line ids: {known}); pull first if the checklist changed"
                 )
             return
-        allowed, _target = TRANSITIONS[type]
-        if state in STATES and state not in allowed:
+        if state in rules.states and state not in rule.sources:
             queued = "" if state == cached.get("state") else " once the queued operations apply"
+            allowed = ", ".join(s.replace("_", " ") for s in rule.sources) or "no state"
             raise InvalidOperationError(
                 f"cannot {type} {name}: it is {state.replace('_', ' ')}{queued} "
-                f"(allowed from: {', '.join(a.replace('_', ' ') for a in allowed)}); "
-                "pull first if it changed on the server"
+                f"(allowed from: {allowed}); pull first if it changed on the server"
             )
         if type == "complete" and "checklist" in cached:
             missing = [str(line.get("name")) for line in cached["checklist"]
@@ -444,38 +451,55 @@ class SyncClient:
                     f"{', '.join(missing)}"
                 )
 
-    def _enqueue(self, order: int | str, type: str, payload: Mapping[str, Any]) -> Operation:
+    def _enqueue(
+        self, order: int | str, type: str, payload: Mapping[str, Any], rules: Rules | None = None
+    ) -> Operation:
         """Check the operation against the cached order, then persist it with its uuid.
 
         Nothing is queued when a check fails (:class:`InvalidOperationError`); the
         operation is on disk when this returns.
         """
         cached = self.store.order(order)
-        self._check_offline(cached, type, payload)
+        self._check_offline(cached, type, payload, rules or self._rules())
         at = self._now().astimezone(timezone.utc).strftime(_WIRE_DATETIME)
         return self.store.enqueue(
             str(uuid.uuid4()), int(cached["id"]), type, _no_none(payload),
             int(cached["version"]), at,
         )
 
+    def transition(self, order: int | str, name: str) -> Operation:
+        """Queue a state change: any transition the server's rules let a device push.
+
+        ``start``, ``hold``, ``resume`` and ``complete`` are shortcuts; others the
+        server declares (``on_my_way``, or one added later) go through here.
+        """
+        rules = self._rules()
+        if rules.sync_transition(name) is None:
+            raise InvalidOperationError(
+                f"{name!r} is not a state change a device may queue (the server allows: "
+                f"{', '.join(rules.sync_transitions()) or 'none'}); pull first if that changed"
+            )
+        return self._enqueue(order, name, {}, rules)
+
     def start(self, order: int | str) -> Operation:
         """Queue starting the work (labor starts at the time of this call)."""
-        return self._enqueue(order, "start", {})
+        return self.transition(order, "start")
 
     def hold(self, order: int | str) -> Operation:
-        return self._enqueue(order, "hold", {})
+        return self.transition(order, "hold")
 
     def resume(self, order: int | str) -> Operation:
-        return self._enqueue(order, "resume", {})
+        return self.transition(order, "resume")
 
     def complete(self, order: int | str) -> Operation:
-        return self._enqueue(order, "complete", {})
+        return self.transition(order, "complete")
 
     def note(self, order: int | str, body: str) -> Operation:
         if not isinstance(body, str) or not body.strip():
             raise InvalidOperationError("a note needs some text")
-        _max_text(body, "a note")
-        return self._enqueue(order, "note", {"body": body})
+        rules = self._rules()
+        _max_text(body, "a note", rules)
+        return self._enqueue(order, "note", {"body": body}, rules)
 
     def material(
         self,
@@ -489,8 +513,13 @@ class SyncClient:
         if (isinstance(quantity, bool) or not isinstance(quantity, (int, float))
                 or not math.isfinite(quantity) or quantity <= 0):
             raise InvalidOperationError(f"quantity must be a positive number, got {quantity!r}")
+        rules = self._rules()
+        if quantity > rules.max_quantity:
+            raise InvalidOperationError(
+                f"quantity {quantity!r} is more than the server takes ({rules.max_quantity:,.0f})"
+            )
         payload = {"product_id": product_id, "quantity": quantity, "lot_name": lot_name or False}
-        return self._enqueue(order, "material", payload)
+        return self._enqueue(order, "material", payload, rules)
 
     def labor(
         self,
@@ -504,24 +533,29 @@ class SyncClient:
         end = _utc_text(date_end, "date_end")
         if end < start:
             raise InvalidOperationError(f"labor ends ({end}) before it starts ({start})")
-        latest = (self._now().astimezone(timezone.utc) + CLOCK_SKEW).strftime(_WIRE_DATETIME)
+        rules = self._rules()
+        latest = (self._now().astimezone(timezone.utc) + rules.clock_skew).strftime(_WIRE_DATETIME)
         if end > latest:
             raise InvalidOperationError(
                 f"labor cannot end in the future ({end} UTC): record it once it is done"
             )
         if not isinstance(description, str):
             raise InvalidOperationError("a labor description must be a text")
-        _max_text(description, "a labor description")
+        _max_text(description, "a labor description", rules)
         payload = {"date_start": start, "date_end": end, "description": description}
-        return self._enqueue(order, "labor", payload)
+        return self._enqueue(order, "labor", payload, rules)
 
     def photo(
         self, order: int | str, image: bytes | str | Path, kind: str = "other"
     ) -> Operation:
-        """Queue a photo from a file path or raw bytes; ``kind`` is before, after or other."""
-        if kind not in PHOTO_KINDS:
-            raise InvalidOperationError(f"photo kind must be one of {', '.join(PHOTO_KINDS)}")
-        return self._enqueue(order, "photo", {"image": _image_b64(image, "photo"), "kind": kind})
+        """Queue a photo from a file path or raw bytes; ``kind`` is one the server lists."""
+        rules = self._rules()
+        if kind not in rules.photo_kinds:
+            raise InvalidOperationError(
+                f"photo kind must be one of {', '.join(rules.photo_kinds)}, got {kind!r}"
+            )
+        payload = {"image": _image_b64(image, "photo"), "kind": kind}
+        return self._enqueue(order, "photo", payload, rules)
 
     def signature(self, order: int | str, image: bytes | str | Path, signed_by: str) -> Operation:
         if not isinstance(signed_by, str) or not signed_by.strip():
@@ -537,14 +571,16 @@ class SyncClient:
         """Queue edits of scalar fields; the server merges edits of different fields."""
         if not fields or not all(isinstance(k, str) and k for k in fields):
             raise InvalidOperationError("set_fields needs at least one field name and value")
-        unknown = sorted(set(fields) - set(SET_FIELDS))
+        rules = self._rules()
+        unknown = sorted(set(fields) - set(rules.set_fields))
         if unknown:
             raise InvalidOperationError(
-                f"{', '.join(unknown)} cannot be set from a device (allowed: {', '.join(SET_FIELDS)})"
+                f"{', '.join(unknown)} cannot be set from a device "
+                f"(allowed: {', '.join(rules.set_fields)})"
             )
         for name, value in fields.items():
             if value is not False and value is not None and not isinstance(value, str):
                 raise InvalidOperationError(f"{name} must be a text, or false to empty it")
             if isinstance(value, str):
-                _max_text(value, name)
-        return self._enqueue(order, "set", {"fields": dict(fields)})
+                _max_text(value, name, rules)
+        return self._enqueue(order, "set", {"fields": dict(fields)}, rules)

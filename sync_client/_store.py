@@ -158,6 +158,19 @@ class Store:
         """The opaque pull cursor, ``None`` before the first page."""
         return self.get_meta("cursor")
 
+    @property
+    def rules(self) -> dict[str, Any] | None:
+        """The server's rules as last received (``sync_reference``), ``None`` before that.
+
+        Kept on disk so that a client offline since then goes on checking queued
+        operations against them.
+        """
+        text = self.get_meta("rules")
+        return None if text is None else dict(json.loads(text))
+
+    def set_rules(self, rules: Mapping[str, Any]) -> None:
+        self.set_meta("rules", json.dumps(rules))  # in the server's order
+
     # -- orders -----------------------------------------------------------
 
     def apply_page(

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ._client import PHOTO_KINDS, SyncClient
+from ._client import SyncClient
 from ._exceptions import SyncError
 from ._store import Operation, Store
 from ._transport import JsonRpcTransport, Transport, XmlRpcTransport, _check_url
@@ -334,7 +334,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
     with _client(args) as client:
         kind, ref = args.op, args.ref
         if kind in ("start", "hold", "resume", "complete"):
-            op = getattr(client, kind)(ref)
+            op = client.transition(ref, kind)
+        elif kind == "transition":
+            op = client.transition(ref, args.name)
         elif kind == "note":
             op = client.note(ref, args.body)
         elif kind == "material":
@@ -361,6 +363,10 @@ def _queue_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ops = queue.add_subparsers(dest="op", required=True, metavar="OPERATION")
     for kind in ("start", "hold", "resume", "complete"):
         ops.add_parser(kind, help=f"{kind} the work order").add_argument("ref")
+    p = ops.add_parser("transition", help="another state change the server lets a device make "
+                       "(e.g. on_my_way)")
+    p.add_argument("ref")
+    p.add_argument("name")
     p = ops.add_parser("note", help="post a note")
     p.add_argument("ref")
     p.add_argument("body")
@@ -377,7 +383,7 @@ def _queue_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = ops.add_parser("photo", help="attach a photo")
     p.add_argument("ref")
     p.add_argument("file")
-    p.add_argument("--kind", choices=PHOTO_KINDS, default="other")
+    p.add_argument("--kind", default="other", help="before, after or other (as the server lists them)")
     p = ops.add_parser("signature", help="attach the customer's signature")
     p.add_argument("ref")
     p.add_argument("file")

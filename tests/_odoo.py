@@ -66,7 +66,8 @@ class OdooServer:
         p = db_params()
         return [
             str(ROOT / ".venv" / "bin" / "python"), str(ODOO_SRC / "odoo-bin"),
-            f"--addons-path={ODOO_SRC}/addons,{ODOO_SRC}/odoo/addons,{ROOT}",
+            # tests/addons: test-only modules a test installs (fwo_test_rules)
+            f"--addons-path={ODOO_SRC}/addons,{ODOO_SRC}/odoo/addons,{ROOT},{ROOT / 'tests' / 'addons'}",
             f"--data-dir={ROOT / '.odoo'}",
             f"--db_host={p['host']}", f"--db_port={p['port']}",
             f"--db_user={p['user']}", f"--db_password={p['password']}",

@@ -133,8 +133,8 @@ def test_orders_table_and_state_filter(
     code, out, _err = run(capsys, "orders")
     lines = out.splitlines()
     assert code == 0 and lines[0].split() == ["REFERENCE", "STATE", "VERSION", "CUSTOMER"]
-    assert lines[1].split() == ["WO/2026/00001", "assigned", "1", "Acme", "Corp"]
-    assert lines[3].split() == ["WO/2026/00003", "assigned", "1"]
+    assert lines[1].split() == ["WO/2026/00001", "scheduled", "1", "Acme", "Corp"]
+    assert lines[3].split() == ["WO/2026/00003", "scheduled", "1"]
     code, out, _err = run(capsys, "orders", "--state", "in_progress")
     assert [line.split()[0] for line in out.splitlines()[1:]] == ["WO/2026/00002"]
 
@@ -157,7 +157,7 @@ def test_queue_push_conflicts_and_resolve(
     photo.write_bytes(b"jpeg")
     for argv in (
         ["start", "WO/2026/00001"],
-        ["complete", "WO/2026/00003"],  # assigned: cannot complete → conflict
+        ["start", "WO/2026/00003"],  # put on hold on the server meanwhile → conflict
         ["material", "WO/2026/00002", "42", "1.5", "--lot", "L1"],
         ["labor", "WO/2026/00002", "2026-03-01 08:00:00", "2026-03-01T09:30:00+01:00"],
         ["photo", "WO/2026/00002", str(photo), "--kind", "after"],
@@ -168,6 +168,7 @@ def test_queue_push_conflicts_and_resolve(
         code, out, _err = run(capsys, "queue", *argv)
         assert code == 0 and out.startswith("queued #"), argv
     assert "pending:   8" in run(capsys, "status")[1]
+    server.change(3, state="on_hold")
     code, out, err = run(capsys, "push")
     sent = {op["type"]: op["payload"] for op in server.push_calls[0]}
     assert sent["labor"]["date_end"] == "2026-03-01 08:30:00"
@@ -180,15 +181,16 @@ def test_queue_push_conflicts_and_resolve(
 
     code, out, _err = run(capsys, "conflicts")
     row = out.splitlines()[1].split()
-    assert code == 0 and row[:4] == ["2", "WO/2026/00003", "complete", "conflict"]
+    assert code == 0 and row[:4] == ["2", "WO/2026/00003", "start", "conflict"]
     assert "pending:   0" in run(capsys, "status")[1]
     code, out, _err = run(capsys, "resolve", "2", "--retry")
-    assert code == 0 and "re-queued as #9: complete on WO/2026/00003" in out
-    server.change(3, state="in_progress")
+    assert code == 0 and "re-queued as #9: start on WO/2026/00003" in out
+    server.change(3, state="scheduled")
     assert run(capsys, "push")[0] == 0
-    assert server.orders[3]["state"] == "done"
+    assert server.orders[3]["state"] == "in_progress"
 
-    run(capsys, "queue", "resume", "WO/2026/00001")  # in progress: cannot resume
+    # Scheduled in the local copy (no pull since), in progress on the server: a conflict.
+    assert run(capsys, "queue", "transition", "WO/2026/00001", "on_my_way")[0] == 0
     assert run(capsys, "push")[0] == 1
     code, out, _err = run(capsys, "resolve", "10", "--drop")
     assert code == 0 and out == "dropped operation #10\n"

@@ -1,8 +1,9 @@
 """An in-process stand-in for the ``field.work.order`` sync API, used by the client tests.
 
 It follows the protocol contract (cursor pages, versions, tombstones, reset,
-uuid log, conflicts) and can fail in the ways a network does: refuse a call,
-or apply a push and lose the response.
+uuid log, conflicts, the ``rules`` of ``sync_reference``, which its pushes obey
+too) and can fail in the ways a network does: refuse a call, or apply a push
+and lose the response.
 """
 
 from __future__ import annotations
@@ -15,11 +16,40 @@ import pytest
 
 from sync_client import AuthError, TransportError
 
-TRANSITIONS = {
-    "start": ("assigned", "in_progress"),
-    "hold": ("in_progress", "on_hold"),
-    "resume": ("on_hold", "in_progress"),
-    "complete": ("in_progress", "done"),
+
+def _state(value: str, open: bool = False, closed: bool = False) -> dict[str, Any]:
+    label = value.replace("_", " ").capitalize()
+    return {"value": value, "label": label, "open": open, "closed": closed,
+            "working": value == "in_progress"}
+
+
+def _rule(sources: list[str], to: str | bool, by: str = "worker") -> dict[str, Any]:
+    return {"from": sources, "to": to, "by": by, "sync": by == "worker"}
+
+
+#: What the real server publishes as ``sync_reference()["rules"]`` (its shape, as test data).
+RULES: dict[str, Any] = {
+    "states": [
+        _state("draft", open=True), _state("scheduled", open=True),
+        _state("in_progress", open=True), _state("on_hold", open=True),
+        _state("done", closed=True), _state("verified", closed=True), _state("cancelled"),
+    ],
+    "transitions": {
+        "schedule": _rule(["draft"], "scheduled", "dispatcher"),
+        "start": _rule(["scheduled"], "in_progress"),
+        "on_my_way": _rule(["scheduled", "on_hold"], False),
+        "hold": _rule(["in_progress"], "on_hold"),
+        "resume": _rule(["on_hold"], "in_progress"),
+        "complete": _rule(["in_progress"], "done"),
+        "verify": _rule(["done"], "verified", "dispatcher"),
+        "rework": _rule(["done"], "in_progress", "dispatcher"),
+        "cancel": _rule(["draft", "scheduled", "in_progress", "on_hold"], "cancelled", "dispatcher"),
+        "reset_draft": _rule(["cancelled"], "draft", "dispatcher"),
+    },
+    "set_fields": ["unit_number", "access_instructions", "site_contact_name", "site_contact_phone"],
+    "photo_kinds": ["before", "after", "other"],
+    "limits": {"max_text": 10000, "max_push": 500, "max_quantity": 1e9, "photo_max_mb": 10,
+               "clock_skew_seconds": 300},
 }
 
 
@@ -38,8 +68,9 @@ class FakeServer:
         self.reset_next = False
         self.fail_next = 0  # refuse this many calls with TransportError
         self.lose_next = 0  # apply this many pushes, then lose their response
+        self.rules = copy.deepcopy(RULES)  # change it to change the server's rules
 
-    def add(self, oid: int, state: str = "assigned", **extra: Any) -> dict[str, Any]:
+    def add(self, oid: int, state: str = "scheduled", **extra: Any) -> dict[str, Any]:
         order = {
             "id": oid, "name": f"WO/2026/{oid:05d}", "state": state, "version": 1,
             "partner_id": [7, "Acme Corp"], "notes": [], "materials": [], **extra,
@@ -64,7 +95,14 @@ class FakeServer:
         self.seq += 1
         self.tombstones[oid] = self.seq
 
-    # -- the two RPC methods ------------------------------------------------
+    # -- the RPC methods ------------------------------------------------------
+
+    def sync_reference(self, after_id: Any = False, limit: int = 1000) -> dict[str, Any]:
+        """No products, van or job types: only the rules matter to the client."""
+        return {"products": [], "has_more": False, "after_id": after_id, "van": False,
+                "stock": [], "lots": [], "job_types": [], "checklist_templates": [],
+                "settings": {"signature_required": False, "photo_max_mb": 10},
+                "rules": copy.deepcopy(self.rules)}
 
     def sync_pull(self, cursor: Any = False, limit: int = 200) -> dict[str, Any]:
         self.pull_calls.append(cursor)
@@ -99,18 +137,19 @@ class FakeServer:
         if first is not None:
             return {**first, "status": "duplicate", "first_status": first["status"]}
         order = self.orders.get(op["order_id"])
+        rule = self.rules["transitions"].get(op["type"])
         result: dict[str, Any] = {"uuid": op["uuid"], "message": "", "current": False}
         if order is None:
             result.update(status="error", message="order not found or not yours", version=0)
-        elif op["type"] in TRANSITIONS and order["state"] != TRANSITIONS[op["type"]][0]:
+        elif rule is not None and order["state"] not in rule["from"]:
             result.update(
                 status="conflict", version=order["version"],
                 message=f"cannot {op['type']} an order in state {order['state']}",
                 current={"state": order["state"], "version": order["version"]},
             )
         else:
-            if op["type"] in TRANSITIONS:
-                order["state"] = TRANSITIONS[op["type"]][1]
+            if rule is not None:
+                order["state"] = rule["to"] or order["state"]
             elif op["type"] == "note":
                 order["notes"].append(op["payload"]["body"])
             elif op["type"] == "set":

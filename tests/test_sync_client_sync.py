@@ -141,13 +141,13 @@ def test_pull_restarts_where_the_crash_happened(server: FakeServer, make_client:
     calls: list[str] = []
     real = transport.execute_kw
 
-    def die_on_second(*args: Any, **kwargs: Any) -> Any:
+    def die_on_second_page(*args: Any, **kwargs: Any) -> Any:
         calls.append("x")
-        if len(calls) == 2:
+        if len(calls) == 3:  # the rules, the first page, then the second page
             raise TransportError("link down")
         return real(*args, **kwargs)
 
-    transport.execute_kw = die_on_second
+    transport.execute_kw = die_on_second_page
     with pytest.raises(TransportError):
         client.pull()
     assert len(client.orders()) == 2
@@ -321,7 +321,7 @@ def test_give_up_after_max_attempts_and_lose_nothing(
 ) -> None:
     client = make_client(max_attempts=3, backoff=0.5)
     client.pull()
-    op = client.complete(1)
+    op = client.start(1)
     server.fail_next = 10
     with pytest.raises(TransportError, match="gave up after 3 attempts"):
         client.push()
@@ -330,7 +330,8 @@ def test_give_up_after_max_attempts_and_lose_nothing(
 
 
 def test_conflicts_are_kept_until_resolved(server: FakeServer, client: SyncClient) -> None:
-    done = client.complete(1)  # an assigned order cannot be completed
+    done = client.start(1)  # scheduled in the local copy...
+    server.change(1, state="cancelled")  # ...but the dispatcher cancelled it meanwhile
     note = client.note(1, "additive ops never conflict")
     report = client.push()
     assert (report.applied, report.conflicts) == (1, 1)
@@ -338,25 +339,26 @@ def test_conflicts_are_kept_until_resolved(server: FakeServer, client: SyncClien
     with pytest.raises(ConflictError, match="fwo-sync conflicts"):
         report.raise_for_conflicts()
     conflict = client.conflicts()[0]
-    assert conflict.status == "conflict" and "assigned" in conflict.message
-    assert conflict.current == {"state": "assigned", "version": 1}
+    assert conflict.status == "conflict" and "cancelled" in conflict.message
+    assert conflict.current == {"state": "cancelled", "version": 2}
     # Pushing again neither drops nor re-sends it.
     assert client.push().sent == 0
     assert client.status().conflicts == 1 and client.status().pending == 0
     assert note.uuid in server.applied_uuids()
 
-    server.change(1, state="in_progress")
+    server.change(1, state="scheduled")
     client.pull()
     retried = client.resolve(conflict.id, "retry")
     assert retried is not None and retried.uuid != done.uuid
-    assert retried.base_version == 3 and retried.at == done.at and retried.id > note.id
+    assert retried.base_version == 4 and retried.at == done.at and retried.id > note.id
     assert client.conflicts() == []
     assert client.push().applied == 1
-    assert server.orders[1]["state"] == "done"
+    assert server.orders[1]["state"] == "in_progress"
 
 
 def test_drop_records_the_decision(server: FakeServer, client: SyncClient) -> None:
-    op = client.resume(2)
+    op = client.start(2)
+    server.change(2, state="cancelled")
     client.push()
     conflict = client.conflicts()[0]
     assert client.resolve(conflict.id, "drop") is None
@@ -377,7 +379,8 @@ def test_a_conflict_behind_a_lost_response_stays_a_conflict(
 ) -> None:
     client = make_client(max_attempts=2)
     client.pull()
-    client.hold(1)
+    client.start(1)
+    server.change(1, state="cancelled")
     server.lose_next = 1
     report = client.push()
     assert report.conflicts == 1
@@ -394,7 +397,8 @@ def test_resolve_refuses_what_is_not_a_conflict(client: SyncClient) -> None:
 
 def test_status(server: FakeServer, client: SyncClient) -> None:
     client.start(1)
-    client.complete(2)
+    client.start(2)
+    server.change(2, state="cancelled")
     client.push()
     client.note(3, "later")
     status = client.status()

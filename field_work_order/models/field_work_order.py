@@ -40,10 +40,6 @@ TRANSITIONS = {
 }
 
 
-class StateConflict(UserError):
-    """A transition refused because of the order's current state (sync answers ``conflict``)."""
-
-
 class FieldWorkOrder(models.Model):
     _name = "field.work.order"
     _description = "Work Order"
@@ -288,7 +284,7 @@ class FieldWorkOrder(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         for order in self:
             if order.state not in allowed:
-                raise StateConflict(self.env._(
+                raise UserError(self.env._(
                     "Cannot %(action)s %(order)s: it is %(state)s (allowed from: %(allowed)s).",
                     action=action, order=order.name, state=states[order.state],
                     allowed=", ".join(states[s] for s in allowed),

@@ -20,7 +20,8 @@ from odoo.addons.field_work_order.models.field_work_order import (
 from odoo.addons.field_work_order.models.field_work_order_device_time import CLOCK_SKEW
 from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked
 
-from .field_work_order import MAX_PUSH, MAX_QUANTITY, MAX_TEXT, PHOTO_KINDS
+from .field_work_order_sync_handlers import MAX_QUANTITY, MAX_TEXT, PHOTO_KINDS
+from .field_work_order_sync_push import MAX_PUSH
 
 MAX_REFERENCE_PAGE = 5000
 

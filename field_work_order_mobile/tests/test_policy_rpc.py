@@ -93,7 +93,7 @@ class TestPolicyRpc(SyncCommon, HttpCase):
         """Every key the addons read, with a flag and a date value, as the assigned technician."""
         keys = context_keys_read_by_the_addons()
         # The search must find the keys this test is about (so a broken regex fails here).
-        self.assertTrue({"fwo_device_time", "fwo_trusted", "fwo_sync_push"} <= set(keys), keys)
+        self.assertTrue({"fwo_device_time", "fwo_trusted"} <= set(keys), keys)
         order = self.order_in_state("scheduled")
         self.backdate(order, days=3000)  # so that 2021 is after the order's creation
         started_before = fields.Datetime.now().replace(microsecond=0)

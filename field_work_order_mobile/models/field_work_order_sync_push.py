@@ -1,0 +1,219 @@
+"""Push of the sync protocol: ``sync_push``, each operation applied exactly once.
+
+See docs/sync.md ("Push", "Exactly once"); the operations themselves are in
+field_work_order_sync_handlers.py.
+"""
+
+import logging
+from datetime import datetime
+
+from psycopg2 import Error as PsycopgError
+from psycopg2 import errors as pgerrors
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked
+
+from .field_work_order_sync_handlers import WIRE_DATETIME, SyncFieldConflict, SyncStateConflict
+
+_logger = logging.getLogger(__name__)
+
+MAX_PUSH = 500
+# Odoo retries the whole request on these: they must never become an op's "error".
+RETRIED_ERRORS = (pgerrors.SerializationFailure, pgerrors.DeadlockDetected,
+                  pgerrors.LockNotAvailable)
+
+
+class FieldWorkOrderSyncPush(models.Model):
+    _inherit = "field.work.order"
+
+    @api.model
+    @rpc_checked
+    def sync_push(self, operations):
+        """Apply a batch of device operations, each once per uuid; one result per operation.
+
+        Each operation runs in its own savepoint, so a bad one fails alone. Its log row
+        (unique uuid) is written in the same transaction as its effects: both commit, or
+        neither does and a retry applies it then. What every operation would look up again
+        is read once for the batch: the orders the caller can see (record rules), their
+        lines, and the uuids logged by earlier pushes.
+        """
+        self._sync_check_user()
+        if not isinstance(operations, list):
+            raise UserError(self.env._("operations must be a list of operations."))
+        if len(operations) > MAX_PUSH:
+            raise UserError(self.env._(
+                "At most %(max)s operations per push (got %(count)s): send them in batches.",
+                max=MAX_PUSH, count=len(operations),
+            ))
+        ops = [op if isinstance(op, dict) else {} for op in operations]
+        orders = self._sync_push_orders(ops)
+        logged = self._sync_logged([op.get("uuid") for op in ops])
+        handlers = self._sync_handlers()
+        results, notify = [], set()
+        for op in ops:
+            results.append(self._sync_push_one(op, orders, logged, handlers, notify))
+        self._sync_log_results([r for r in results if r.get("_claimed")])
+        for result in results:
+            result.pop("_claimed", None)
+        if notify:
+            self.browse(sorted(notify))._notify_dispatchers()
+        return results
+
+    def _sync_push_orders(self, ops):
+        """{id: order} for the orders of the batch the caller can see, with what the ops read.
+
+        One search as the caller (record rules and archived orders apply as for a
+        single order), then one query per field or line model instead of one per operation.
+        """
+        ids = {op.get("order_id") for op in ops if self._sync_is_id(op.get("order_id"))}
+        orders = self.search([("id", "in", list(ids))], order="id") if ids else self.browse()
+        types = {op.get("type") for op in ops if isinstance(op.get("type"), str)}
+        fnames = ["name", "state", "create_date", "company_id", "technician_ids", "sync_version"]
+        if "material" in types:
+            fnames.append("material_ids")
+        if "checklist" in types:
+            fnames.append("checklist_ids")
+        orders.fetch(fnames)
+        # The lines' columns (what the operations, the record rules checked on write and the
+        # recomputations read), one query per model: reading a field prefetches them all.
+        if "material" in types:
+            orders.material_ids.mapped("quantity_used")
+        if "checklist" in types:
+            orders.checklist_ids.mapped("done")
+        return {order.id: order for order in orders}
+
+    def _sync_logged(self, uuids):
+        """Log rows of the uuids pushed before this batch, by uuid (one query)."""
+        uuids = [u for u in uuids if self._sync_is_uuid(u)]
+        if not uuids:
+            return {}
+        return {row["uuid"]: row for row in self.env.execute_query_dict(SQL(
+            "SELECT uuid, user_id, order_id, status, message, version "
+            "FROM field_work_order_sync_operation WHERE uuid = ANY(%s)",
+            uuids,
+        ))}
+
+    def _sync_push_one(self, op, orders, logged, handlers, notify):
+        """Answer one operation; ``notify`` gets the orders to announce when it is applied.
+
+        ``handlers``: the operation table (``_sync_handlers``), read once per push.
+        """
+        uuid = op.get("uuid")
+        if not self._sync_is_uuid(uuid):
+            return self._sync_result(
+                uuid if isinstance(uuid, str) and "\x00" not in uuid else False, "error",
+                self.env._("Each operation must be a dict with a uuid (a string of 1 to 64 characters)."),
+            )
+        order_id = op.get("order_id")
+        order_id = order_id if self._sync_is_id(order_id) else 0
+        op_type = op.get("type")
+        op_type = op_type if isinstance(op_type, str) and op_type in handlers else ""
+        first = logged.get(uuid) or self._sync_claim(uuid, order_id, op_type[:32], op.get("at"))
+        if first:
+            return self._sync_duplicate(uuid, first, orders)
+        order = orders.get(order_id, self.browse())  # empty: not visible to the caller
+        try:
+            # Stamped once and announced once (for the whole push); nothing if it fails.
+            with self.env.cr.savepoint(), self._sync_stamp_once() as collector:
+                self._sync_apply(op, order, handlers)
+            status, message = "applied", ""
+            notify |= collector.notify
+        except RETRIED_ERRORS:
+            raise
+        except (SyncStateConflict, SyncFieldConflict) as exc:
+            status, message = "conflict", str(exc)
+        except UserError as exc:
+            status, message = "error", str(exc)
+        except PsycopgError as exc:
+            status, message = "error", self.env._("The database refused the operation: %(error)s",
+                                         error=str(exc).strip().splitlines()[0])
+        except Exception as exc:  # noqa: BLE001 - one bad operation must not fail the batch
+            _logger.exception("Sync operation %s failed", uuid)
+            status, message = "error", self.env._("Unexpected error: %(error)s", error=str(exc) or repr(exc))
+        result = self._sync_result(uuid, status, message, order_id, order)
+        result["_claimed"] = True  # its log row gets the result (one UPDATE for the batch)
+        # A uuid repeated later in the same batch answers duplicate with this result.
+        logged[uuid] = {"user_id": self.env.uid, "order_id": order_id or None,
+                        "status": status, "message": result["message"],
+                        "version": result["version"]}
+        return result
+
+    def _sync_log_results(self, results):
+        """Store the results of the operations claimed by this batch (one query)."""
+        if not results:
+            return
+        self.env.cr.execute(SQL(
+            "UPDATE field_work_order_sync_operation AS log SET status = r.status, "
+            "message = r.message, version = r.version "
+            "FROM (VALUES %s) AS r (uuid, status, message, version) WHERE log.uuid = r.uuid",
+            SQL(", ").join(
+                SQL("(%s, %s, %s, %s::int)", r["uuid"], r["status"], r["message"], r["version"])
+                for r in results
+            ),
+        ))
+
+    @api.model
+    def _sync_is_uuid(self, value):
+        return isinstance(value, str) and 1 <= len(value) <= 64 and "\x00" not in value
+
+    def _sync_claim(self, uuid, order_id, op_type, at):
+        """Insert the uuid's log row; return the first result's row if the uuid was seen.
+
+        Under Odoo's REPEATABLE READ, a row with the same uuid committed by a concurrent
+        request that this transaction cannot see makes the insert fail with a serialization
+        error: Odoo retries the request, which then sees the row and answers ``duplicate``.
+        A concurrent request still running makes this insert wait for its outcome.
+        """
+        try:
+            at = datetime.strptime(at, WIRE_DATETIME)
+        except (TypeError, ValueError):
+            at = None  # logged as unknown; _sync_apply refuses the operation
+        rows = self.env.execute_query(SQL(
+            "INSERT INTO field_work_order_sync_operation "
+            "(uuid, user_id, order_id, type, status, at, create_uid, create_date, write_uid, "
+            "write_date) VALUES (%s, %s, %s, %s, 'pending', %s, %s, now() AT TIME ZONE 'UTC', "
+            "%s, now() AT TIME ZONE 'UTC') ON CONFLICT (uuid) DO NOTHING RETURNING id",
+            uuid, self.env.uid, order_id or None, op_type, at, self.env.uid, self.env.uid,
+        ))
+        if rows:
+            return None
+        return self.env.execute_query_dict(SQL(
+            "SELECT user_id, order_id, status, message, version "
+            "FROM field_work_order_sync_operation WHERE uuid = %s",
+            uuid,
+        ))[0]
+
+    def _sync_duplicate(self, uuid, first, orders):
+        if first["user_id"] != self.env.uid:
+            return self._sync_result(uuid, "error", self.env._(
+                "The operation id %(uuid)s was already used by another user: "
+                "give each operation a new uuid.", uuid=uuid,
+            ))
+        result = self._sync_result(uuid, "duplicate", first["message"] or "", first["order_id"],
+                                   orders.get(first["order_id"]))
+        result["first_status"] = first["status"]
+        result["version"] = first["version"] or 0
+        return result
+
+    def _sync_result(self, uuid, status, message, order_id=0, order=None):
+        """One operation's answer; ``current`` is the order's state and version when visible.
+
+        ``order``: the order of the operation, already found as the caller (``None``:
+        search it as the caller).
+        """
+        current = False
+        if order_id:
+            if order is None:
+                order = self.search([("id", "=", order_id)])
+            if order:
+                current = {"state": order.state, "version": order.sync_version}
+        return {
+            "uuid": uuid,
+            "status": status,
+            "message": message or "",
+            "version": current["version"] if current else 0,
+            "current": current,
+        }

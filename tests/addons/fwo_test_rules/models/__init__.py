@@ -1,0 +1,1 @@
+from . import field_work_order
