@@ -196,8 +196,9 @@ class TestDispatch(WorkOrderCommon, HttpCase):
             self.draft(service_partner_id=self.site_b.id)
 
         add(8)
+        add(10)  # consecutive orders: the travel between them is estimated
         few = queries()
-        for hour in range(9, 17):
+        for hour in range(11, 17):
             add(hour)
         self.assertEqual(queries(), few)
 
