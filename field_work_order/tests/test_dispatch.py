@@ -195,8 +195,11 @@ class TestDispatch(WorkOrderCommon, HttpCase):
                               job_type_id=self.boiler.id, service_partner_id=self.site_a.id)
             self.draft(service_partner_id=self.site_b.id)
 
-        add(8)
-        add(10)  # consecutive orders: the travel between them is estimated
+        # Every kind of block and conflict from the start: consecutive orders (travel),
+        # overlapping ones, one outside working hours, drafts in the queue.
+        for hour in (8, 9, 10):
+            add(hour)
+        self.create_order(scheduled_start=f"{MONDAY} 17:30:00")
         few = queries()
         for hour in range(11, 17):
             add(hour)
