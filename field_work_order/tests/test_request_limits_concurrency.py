@@ -1,16 +1,22 @@
 """The hourly limits of portal requests and email intake hold when the requests come at once.
 
 Real transactions: each request runs in its own cursor (``registry.cursor()``),
-in its own thread, through ``retrying`` as Odoo runs RPC and web requests. The
-data is committed and deleted at the end.
+in its own thread, and is retried after a serialization failure as Odoo's
+``retrying`` retries RPC and web requests (``retrying`` itself cannot run here:
+it reloads the registry, which the test runner holds). The data is committed and
+deleted at the end.
 """
 
+import random
 import threading
+import time
 import uuid
+
+from psycopg2 import OperationalError
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.service.model import retrying
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, mute_logger
 
@@ -88,7 +94,18 @@ class TestRequestLimitsConcurrency(TransactionCase):
         def run(env, call):
             barrier.wait()
             try:
-                results.append(retrying(lambda: call(env), env))
+                for tries_left in range(MAX_TRIES_ON_CONCURRENCY_FAILURE - 1, -1, -1):
+                    try:
+                        result = call(env)
+                        env.cr.commit()
+                        results.append(result)
+                        return
+                    except OperationalError as error:
+                        env.cr.rollback()
+                        env.transaction.clear()
+                        if not (isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY) and tries_left):
+                            raise
+                        time.sleep(random.uniform(0.0, 2 ** (MAX_TRIES_ON_CONCURRENCY_FAILURE - tries_left)))
             except UserError as error:
                 refusals.append(str(error))
             except Exception as error:  # noqa: BLE001 - reported by the test below
