@@ -210,11 +210,11 @@ class FieldWorkOrderSubcontract(models.Model):
         self._check_subcontractor(_("decline"))
         self._check_state(("draft", "scheduled"), _("decline"))
         self._check_subcontract_state(("to_accept", "accepted"), _("decline"))
-        reason = self._fwo_text(
-            reason if isinstance(reason, str) else None, _("Reason"), NOTE_LIMIT, required=_(
+        if not isinstance(reason, str) or not reason.strip():
+            raise UserError(_(
                 "Say why you decline the job: the dispatcher needs the reason to plan it again."
-            ),
-        )
+            ))
+        reason = self._fwo_text(reason, _("Reason"), NOTE_LIMIT)
         orders = self._fwo_subcontract_sudo(_("decline"))
         for order in orders:
             vendor = order.subcontractor_id
@@ -285,10 +285,9 @@ class FieldWorkOrderSubcontract(models.Model):
     def portal_add_note(self, body):
         """Post the vendor's note on the order's chatter; returns the message id."""
         self.ensure_one()
-        body = self._fwo_text(
-            body if isinstance(body, str) else None, _("Note"), NOTE_LIMIT,
-            required=_("Write the note before sending it."),
-        )
+        if not isinstance(body, str) or not body.strip():
+            raise UserError(_("Write the note before sending it."))
+        body = self._fwo_text(body, _("Note"), NOTE_LIMIT)
         order = self._check_subcontract_work(_("add a note to"))
         return order.message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
