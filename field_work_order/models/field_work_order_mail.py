@@ -141,7 +141,9 @@ class FieldWorkOrderMail(models.Model):
         email = email_normalize(email_from or "")
         if not email:
             raise UserError(_("A work order request by email needs a sender address."))
-        company = self.env["res.company"].browse((custom_values or {}).get("company_id")).exists()
+        company_id = (custom_values or {}).get("company_id") if isinstance(custom_values, dict) else None
+        company = self.env["res.company"].browse(
+            company_id if self._fwo_is_id(company_id) else ()).exists()
         if not company.fwo_alias_id:
             raise UserError(_(
                 "Work orders are requested by email only through a company's intake alias "

@@ -37,7 +37,7 @@ class FieldWorkOrderPortal(models.Model):
     def action_share(self):
         """Odoo's Share wizard (the order's portal link by email): the dispatchers' to send."""
         active_id = self.env.context.get("active_id")
-        order = self.browse(active_id).exists() if isinstance(active_id, int) else self.browse()
+        order = self.browse(active_id).exists() if self._fwo_is_id(active_id) else self.browse()
         if not order or self.env.context.get("active_model") != self._name:
             raise UserError(_("Open a work order to share it."))
         order._check_dispatcher(_("share"))
@@ -134,7 +134,7 @@ class FieldWorkOrderPortal(models.Model):
             return None, address
         if not address_id:
             raise ValidationError(_("Choose the service location."))
-        if not isinstance(address_id, int) or isinstance(address_id, bool):
+        if not self._fwo_is_id(address_id):
             raise ValidationError(_("This service location is not one of your addresses."))
         # sudo: only to tell whether the id is one of the user's own addresses.
         address = self.env["res.partner"].sudo().browse(address_id).exists()
