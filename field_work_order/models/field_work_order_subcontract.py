@@ -214,7 +214,7 @@ class FieldWorkOrderSubcontract(models.Model):
             raise UserError(_(
                 "Say why you decline the job: the dispatcher needs the reason to plan it again."
             ))
-        reason = self._fwo_text(reason, _("Reason"), NOTE_LIMIT)
+        reason = self._fwo_text(reason, self.env._("Reason"), NOTE_LIMIT)
         orders = self._fwo_subcontract_sudo(_("decline"))
         for order in orders:
             vendor = order.subcontractor_id
@@ -272,8 +272,8 @@ class FieldWorkOrderSubcontract(models.Model):
                 kinds=", ".join(kinds.values()),
             ))
         order = self._check_subcontract_work(_("add a photo to"))
-        note = self._fwo_text(note, _("Note"), NOTE_LIMIT)
-        content = self._fwo_image(image, _("The photo"))
+        note = self._fwo_text(note, self.env._("Note"), NOTE_LIMIT)
+        content = self._fwo_image(image, self.env._("The photo"))
         photo = self.env["field.work.order.photo"].sudo().create({
             "work_order_id": order.id, "image": base64.b64encode(content), "kind": kind,
             "note": note or False,
@@ -287,7 +287,7 @@ class FieldWorkOrderSubcontract(models.Model):
         self.ensure_one()
         if not isinstance(body, str) or not body.strip():
             raise UserError(_("Write the note before sending it."))
-        body = self._fwo_text(body, _("Note"), NOTE_LIMIT)
+        body = self._fwo_text(body, self.env._("Note"), NOTE_LIMIT)
         order = self._check_subcontract_work(_("add a note to"))
         return order.message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
