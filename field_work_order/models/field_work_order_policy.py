@@ -135,7 +135,7 @@ class FieldWorkOrderPolicy(models.AbstractModel):
 
     def _fwo_check_ids(self):
         """Refuse record ids that are not ids (``"abc"``, ``1.5``, a dict...) before any query."""
-        bad = [i for i in self._ids if isinstance(i, bool) or not isinstance(i, (int, NewId))]
+        bad = [i for i in self._ids if not self._fwo_is_id(i)]
         if bad:
             raise UserError(_(
                 "%(value)s is not a record id of %(model)s: ids are positive integers.",

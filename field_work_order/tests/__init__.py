@@ -20,3 +20,6 @@ from . import test_agreement_concurrency
 from . import test_portal
 from . import test_subcontract
 from . import test_subcontract_concurrency
+from . import test_portal_doors
+from . import test_request_limits_concurrency
+from . import test_input_vocabulary
