@@ -14,7 +14,7 @@ import re
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.image import IMAGE_MAX_RESOLUTION, binary_to_image
@@ -164,15 +164,3 @@ class FieldWorkOrderInput(models.AbstractModel):
             key,
         ))
 
-
-class FieldWorkOrderSender(models.Model):
-    """One row per sender of requests (portal user, email address): what the limits lock."""
-
-    _name = "field.work.order.sender"
-    _description = "Work Order Request Sender"
-    _log_access = False
-
-    key = fields.Char(required=True, readonly=True)
-    touched = fields.Datetime(readonly=True)
-
-    _sql_constraints = [("key_unique", "unique (key)", "One row per sender.")]
