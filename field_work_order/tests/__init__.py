@@ -18,5 +18,7 @@ from . import test_agreement
 from . import test_agreement_invoice
 from . import test_agreement_concurrency
 from . import test_portal
+from . import test_portal_access
+from . import test_portal_tour
 from . import test_subcontract
 from . import test_subcontract_concurrency
