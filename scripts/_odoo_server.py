@@ -6,7 +6,7 @@ from ``tests/``. The shell helpers of ``_common.sh`` run it as a command::
 
     python scripts/_odoo_server.py free-port          print a free loopback TCP port
     python scripts/_odoo_server.py port-free PORT     status 0 when PORT can be bound
-    python scripts/_odoo_server.py listening PORT     status 0 when something accepts on PORT
+    python scripts/_odoo_server.py listening PORT [HOST]  status 0 when something accepts there
     python scripts/_odoo_server.py pg-up              status 0 when PostgreSQL accepts the login
     python scripts/_odoo_server.py db-exists DB       status 0: it exists, 1: it does not
     python scripts/_odoo_server.py drop-db DB         drop DB (forcing its connections out)
@@ -103,10 +103,10 @@ def port_free(port):
     return True
 
 
-def listening(port):
+def listening(port, host="127.0.0.1"):
     """Something accepts connections on ``port`` (TIME_WAIT leftovers do not count)."""
     try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        socket.create_connection((host, port), timeout=3).close()
     except OSError:
         return False
     return True
@@ -273,7 +273,7 @@ def main(argv):
         return 0
     checks = {
         "port-free": lambda: port_free(int(args[0])),
-        "listening": lambda: listening(int(args[0])),
+        "listening": lambda: listening(int(args[0]), *args[1:]),
         "pg-up": pg_up,
         "db-exists": lambda: db_exists(args[0]),
         "wait-http": lambda: wait_http(args[0], float(args[1])),
