@@ -4,6 +4,7 @@ import traceback
 from contextlib import contextmanager
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.service.model import retrying
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
@@ -167,9 +168,11 @@ class ConcurrencyCase(TransactionCase):
       it takes the registry lock);
     - ``self.start(fn, *args)``: ``fn`` in a thread, its ``Outcome`` (``waits()`` tells that it
       is blocked, ``self.finish(outcome)`` joins it or fails with its stack);
-    - ``self.run_parallel(callables, uid)``: each ``callable(env)`` at once in its own thread,
-      cursor and environment as ``uid``; a cursor is committed when its callable returns,
-      rolled back when it raises; returns the ``Outcome`` of each, in order.
+    - ``self.run_parallel(callables, uid, retry=False)``: each ``callable(env)`` at once in its
+      own thread, cursor and environment as ``uid``; a cursor is committed when its callable
+      returns, rolled back when it raises; ``retry``: through Odoo's ``retrying``, which runs a
+      request again after a serialization failure or a deadlock, as RPC and web requests are;
+      returns the ``Outcome`` of each, in order (``timeout`` seconds at most).
     """
 
     timeout = 30
@@ -235,14 +238,14 @@ class ConcurrencyCase(TransactionCase):
             self.fail(f"still blocked after {self.timeout}s:\n{stack}")
         return outcome
 
-    def run_parallel(self, callables, uid=SUPERUSER_ID):
+    def run_parallel(self, callables, uid=SUPERUSER_ID, retry=False):
         envs = [self.env_of(self.cursor(), uid) for _fn in callables]
         barrier = threading.Barrier(len(callables))
 
         def run(fn, env):
             barrier.wait()
             try:
-                result = fn(env)
+                result = retrying(lambda: fn(env), env) if retry else fn(env)
             except Exception:
                 env.cr.rollback()
                 raise

@@ -94,16 +94,27 @@ class TestAgreementConcurrency(ConcurrencyCase):
         self.assertEqual(len(self.committed_visits()), 12)
         self.assertEqual({count for _site, _date, count in self.committed_visits()}, {1})
 
+    def generate_in(self, env):
+        return env["field.work.order.agreement"].browse(self.agreement_id)._generate_orders().ids
+
     @freeze_time("2030-01-21 06:00:00")
     def test_runs_started_together(self):
         """Two runs released at once (``run_parallel``): the visits they commit exist once."""
-        outcomes = self.run_parallel([
-            lambda env: env["field.work.order.agreement"].browse(self.agreement_id)._generate_orders().ids
-        ] * 2)
+        outcomes = self.run_parallel([self.generate_in] * 2)
         for outcome in outcomes:  # a deadlock between the two runs rolls one back, whole
             if outcome.error:
                 self.assertIsInstance(outcome.error, psycopg2.errors.TransactionRollbackError)
         self.assertEqual(sum(len(o.result) for o in outcomes if not o.error), 12)
+        visits = self.committed_visits()
+        self.assertEqual(len(visits), 12)
+        self.assertEqual({count for _site, _date, count in visits}, {1})
+
+    @freeze_time("2030-01-21 06:00:00")
+    def test_runs_started_together_and_retried(self):
+        """As the cron or an RPC call runs them (retried after a deadlock): each visit once, no error."""
+        outcomes = self.run_parallel([self.generate_in] * 2, retry=True)
+        self.assertEqual([o.error for o in outcomes], [None, None])
+        self.assertEqual(sum(len(o.result) for o in outcomes), 12)
         visits = self.committed_visits()
         self.assertEqual(len(visits), 12)
         self.assertEqual({count for _site, _date, count in visits}, {1})
