@@ -50,6 +50,7 @@ from odoo.tests import HttpCase, new_test_user
 from .common import PNG
 
 _logger = logging.getLogger(__name__)
+
 ROLES = ("A", "H", "B", "D", "X", "D2", "P", "none")
 READERS = ("A", "H", "D", "X")
 WORKERS = ("A", "H", "D")  # who works on the orders: the named-denial checks apply to them

@@ -67,9 +67,7 @@ def _agreement_rows():
         ), allow("D")),
     ]
 
-ROWS = [
-    *_agreement_rows(),
-]
+ROWS = _agreement_rows()
 
 
 @tagged("post_install", "-at_install")
