@@ -180,7 +180,7 @@ class ConcurrencyCase(TransactionCase):
     def setUp(self):
         super().setUp()
         self._cursors = []
-        self._cleanups = []
+        self._committed_cleanups = []
         self.addCleanup(self._clean_up)
 
     def _clean_up(self):
@@ -188,12 +188,12 @@ class ConcurrencyCase(TransactionCase):
             if not cr.closed:
                 cr.rollback()
                 cr.close()
-        for fn in reversed(self._cleanups):
+        for fn in reversed(self._committed_cleanups):
             with self.registry.cursor() as cr:
                 fn(cr)
 
     def on_cleanup(self, fn):
-        self._cleanups.append(fn)
+        self._committed_cleanups.append(fn)
 
     @contextmanager
     def committed(self, uid=SUPERUSER_ID):
