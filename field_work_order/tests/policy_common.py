@@ -22,8 +22,9 @@ CONTEXT_READS = [
 def context_keys_read_by(addon):
     """The context keys the server code (not the tests) of the addon named ``addon`` reads."""
     keys = set()
-    for path in (Path(__file__).resolve().parents[2] / addon).rglob("*.py"):
-        if "tests" in path.parts:
+    folder = Path(__file__).resolve().parents[2] / addon
+    for path in folder.rglob("*.py"):
+        if "tests" in path.relative_to(folder).parts:
             continue
         text = path.read_text()
         for pattern in CONTEXT_READS:
