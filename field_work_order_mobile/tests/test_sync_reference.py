@@ -7,7 +7,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .common import SyncCommon
 
 ACCESS, WARNING = 4, 2  # XML-RPC fault codes of an AccessError and of a UserError
-REFERENCE_KEYS = {"products", "has_more", "after_id", "van", "stock", "lots", "job_types",
+REFERENCE_KEYS = {"products", "has_more", "after_id", "van", "stock", "lots", "job_types", "rules",
                   "checklist_templates", "settings"}
 
 
