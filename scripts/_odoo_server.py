@@ -128,9 +128,12 @@ def wait_http(url, seconds, alive=lambda: True):
 def odoo_command(*args):
     """odoo-bin with this project's addons path, data dir and database settings, then ``args``."""
     p = db_params()
+    # tests/addons: test-only modules an end-to-end test installs, when the checkout has them.
+    addons = [ODOO_SRC / "addons", ODOO_SRC / "odoo" / "addons", ROOT,
+              *[path for path in [ROOT / "tests" / "addons"] if path.is_dir()]]
     return [
         str(VENV / "bin" / "python"), str(ODOO_SRC / "odoo-bin"),
-        f"--addons-path={ODOO_SRC}/addons,{ODOO_SRC}/odoo/addons,{ROOT}",
+        f"--addons-path={','.join(map(str, addons))}",
         f"--data-dir={DATA_DIR}",
         f"--db_host={p['host']}", f"--db_port={p['port']}",
         f"--db_user={p['user']}", f"--db_password={p['password']}",
