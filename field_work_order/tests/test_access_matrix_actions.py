@@ -15,6 +15,7 @@ from .access_matrix import (
     state_of,
     window,
 )
+from .common import PNG
 
 
 def _open_labor_since(t, order):
@@ -73,6 +74,13 @@ ROWS = [
     ("action_on_my_way (scheduled)", action(
         lambda t: t.o_sched, "action_on_my_way", observe=_on_my_way_notes, expect=(1,),
     ), allow(*WORKERS)),
+    # The portal's sign route (POST /my/work-orders/<id>/sign) calls this as the visitor:
+    # the order's customer alone signs there, none of the roles of the matrix.
+    ("portal_sign (done, by the sign route)", Call(
+        "field.work.order", "portal_sign", lambda t: [[t.o_done.id], "Forged Signer", PNG],
+        observe=observe_fields(lambda t: t.o_done, ["signed_by", "signed_on"]),
+        names=("customer",),
+    ), allow()),
     ("action_hold (in progress)", action(
         lambda t: t.o_prog, "action_hold", observe=state_of(lambda t: t.o_prog),
         expect=("on_hold",), names=(),
