@@ -4,10 +4,10 @@ import { animationFrame } from "@odoo/hoot-mock";
 import { contains, mountWithCleanup } from "@web/../tests/web_test_helpers";
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
 import { FieldServiceApp } from "@field_work_order_mobile/app/app";
-import { AppDatabase, databaseName } from "@field_work_order_mobile/app/db";
-import { mapsUrl } from "@field_work_order_mobile/app/job_view";
-import { OfflineError, wireTime } from "@field_work_order_mobile/app/operation_queue";
-import { SyncStore } from "@field_work_order_mobile/app/sync_store";
+import { AppDatabase, databaseName } from "@field_work_order_mobile/app/store/db";
+import { mapsUrl } from "@field_work_order_mobile/app/models/job";
+import { OfflineError, wireTime } from "@field_work_order_mobile/app/store/operation_queue";
+import { SyncStore } from "@field_work_order_mobile/app/store/sync_store";
 
 /**
  * The technician app mounted whole (status bar, My Jobs, the job screen,

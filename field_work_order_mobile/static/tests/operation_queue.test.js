@@ -1,5 +1,5 @@
 import { after, describe, expect, test } from "@odoo/hoot";
-import { AppDatabase, databaseName } from "@field_work_order_mobile/app/db";
+import { AppDatabase, databaseName } from "@field_work_order_mobile/app/store/db";
 import {
     BACKOFF_MAX,
     LoginNeededError,
@@ -8,8 +8,8 @@ import {
     PUSH_BATCH,
     PUSH_BYTES,
     takeBatch,
-} from "@field_work_order_mobile/app/operation_queue";
-import { SyncStore } from "@field_work_order_mobile/app/sync_store";
+} from "@field_work_order_mobile/app/store/operation_queue";
+import { SyncStore } from "@field_work_order_mobile/app/store/sync_store";
 
 /**
  * The queue and the store on the browser's real IndexedDB: every test uses

@@ -1,9 +1,9 @@
 import { reactive } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { ConnectionLostError, rpc, RPCError } from "@web/core/network/rpc";
-import { AppDatabase, databaseName } from "./db";
-import { applyPending } from "./job_view";
-import { LoginNeededError, OfflineError, OperationQueue, wireTime } from "./operation_queue";
+import { AppDatabase, databaseName } from "@field_work_order_mobile/app/store/db";
+import { applyPending } from "@field_work_order_mobile/app/models/job";
+import { LoginNeededError, OfflineError, OperationQueue, wireTime } from "@field_work_order_mobile/app/store/operation_queue";
 
 /** Pull page size, and how long reference data (catalog, van stock) stays fresh. */
 export const PULL_LIMIT = 200;

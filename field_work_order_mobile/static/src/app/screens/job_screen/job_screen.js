@@ -1,11 +1,13 @@
 import { Component, onWillUnmount, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
-import { addressLine, formatDuration, mapsUrl, NEXT_STEP, openRequiredItems, secondsOnSite } from "./job_view";
-import { formatSlot, formatWhen, PHOTO_KINDS, PRIORITY_LABELS, STATE_LABELS } from "./format";
-import { operationLabel } from "./sync_store";
-import { preparePhoto } from "./photo";
-import { CompleteDialog, MaterialDialog, SignatureDialog } from "./dialogs";
+import { addressLine, mapsUrl, NEXT_STEP, openRequiredItems, secondsOnSite } from "@field_work_order_mobile/app/models/job";
+import { formatDuration, formatSlot, formatWhen, PHOTO_KINDS, PRIORITY_LABELS, STATE_LABELS } from "@field_work_order_mobile/app/utils/format";
+import { operationLabel } from "@field_work_order_mobile/app/store/sync_store";
+import { preparePhoto } from "@field_work_order_mobile/app/utils/photo";
+import { CompleteDialog } from "@field_work_order_mobile/app/components/complete_dialog/complete_dialog";
+import { MaterialDialog } from "@field_work_order_mobile/app/components/material_dialog/material_dialog";
+import { SignatureDialog } from "@field_work_order_mobile/app/components/signature_dialog/signature_dialog";
 
 /** What a technician may change on site (the server's SITE_FIELDS), in the order shown. */
 export const SITE_FIELDS = {

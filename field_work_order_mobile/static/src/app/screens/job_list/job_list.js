@@ -1,7 +1,7 @@
 import { Component, onMounted, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
-import { addressLine, groupJobs } from "./job_view";
-import { formatSlot, PRIORITY_LABELS, STATE_LABELS } from "./format";
+import { addressLine, groupJobs } from "@field_work_order_mobile/app/models/job";
+import { formatSlot, PRIORITY_LABELS, STATE_LABELS } from "@field_work_order_mobile/app/utils/format";
 
 /** Cards shown per list before "Show all": My Jobs opens fast even with hundreds of jobs cached. */
 export const SECTION_LIMIT = 20;

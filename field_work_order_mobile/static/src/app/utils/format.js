@@ -43,3 +43,15 @@ export function formatSlot(start, end) {
     const to = deserializeDateTime(end);
     return to.hasSame(from, "day") ? `${day}, ${time(from)} – ${time(to)}` : `${day}, ${time(from)} – ${formatDateTime(to)}`;
 }
+
+/** A server UTC datetime ("YYYY-MM-DD HH:MM:SS") as a Date, or null. */
+export function parseUtc(value) {
+    return value ? new Date(value.replace(" ", "T") + "Z") : null;
+}
+
+export function formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}

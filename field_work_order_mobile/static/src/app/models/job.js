@@ -4,6 +4,7 @@
  * done the moment it is safely stored on the phone. Pure functions: the
  * server's copy is never modified, a later pull simply replaces it.
  */
+import { parseUtc } from "@field_work_order_mobile/app/utils/format";
 
 const OPEN_STATES = ["draft", "scheduled", "in_progress", "on_hold"];
 const DONE_STATES = ["done", "verified"];
@@ -127,10 +128,6 @@ function dayBounds(now) {
     return [start, end];
 }
 
-export function parseUtc(value) {
-    return value ? new Date(value.replace(" ", "T") + "Z") : null;
-}
-
 /**
  * My Jobs' three lists: today (what is under way, and what is planned
  * today or overdue), upcoming, and recently done (last 14 days). Cancelled
@@ -204,13 +201,6 @@ export function secondsOnSite(job, userId, now = new Date()) {
         }
     }
     return Math.floor(total);
-}
-
-export function formatDuration(seconds) {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
 }
 
 /** Required checklist items not ticked: they block Complete on the device. */
