@@ -1,16 +1,6 @@
 import { _t } from "@web/core/l10n/translation";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 
-export const STATE_LABELS = {
-    draft: _t("Draft"),
-    scheduled: _t("Scheduled"),
-    in_progress: _t("In Progress"),
-    on_hold: _t("On Hold"),
-    done: _t("Done"),
-    verified: _t("Verified"),
-    cancelled: _t("Cancelled"),
-};
-
 export const PRIORITY_LABELS = {
     0: _t("Normal"),
     1: _t("High"),
@@ -18,11 +8,32 @@ export const PRIORITY_LABELS = {
     3: _t("Emergency"),
 };
 
-export const PHOTO_KINDS = {
+/** Names of the photo kinds; which kinds exist is the server's (rules.photo_kinds). */
+export const PHOTO_KIND_LABELS = {
     before: _t("Before"),
     after: _t("After"),
     other: _t("Other"),
 };
+
+/** Human words for an operation type (transitions included), on buttons and refusals. */
+const OPERATION_LABELS = {
+    start: _t("Start"),
+    hold: _t("Hold"),
+    on_my_way: _t("On my way"),
+    resume: _t("Resume"),
+    complete: _t("Complete"),
+    note: _t("Note"),
+    material: _t("Material"),
+    labor: _t("Labor"),
+    photo: _t("Photo"),
+    signature: _t("Signature"),
+    checklist: _t("Checklist"),
+    set: _t("Site details"),
+};
+
+export function operationLabel(type) {
+    return OPERATION_LABELS[type] || type;
+}
 
 /** A server UTC datetime in the phone's time zone, or "". */
 export function formatWhen(value) {

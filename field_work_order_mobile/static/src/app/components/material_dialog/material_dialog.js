@@ -7,10 +7,10 @@ import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scann
 const MAX_RESULTS = 30;
 
 /** Products of the cached catalog matching a name, internal reference or barcode. */
-export function searchProducts(products, query, limit = MAX_RESULTS) {
+function searchProducts(products, query) {
     const needle = query.trim().toLowerCase();
     if (!needle) {
-        return products.filter((p) => p.van_qty > 0).slice(0, limit);
+        return products.filter((p) => p.van_qty > 0).slice(0, MAX_RESULTS);
     }
     const exact = products.filter((p) => p.barcode === query.trim() || (p.default_code || "").toLowerCase() === needle);
     const rest = products.filter(
@@ -18,7 +18,7 @@ export function searchProducts(products, query, limit = MAX_RESULTS) {
             !exact.includes(p) &&
             [p.name, p.default_code, p.barcode].some((v) => v && v.toLowerCase().includes(needle))
     );
-    return [...exact, ...rest].slice(0, limit);
+    return [...exact, ...rest].slice(0, MAX_RESULTS);
 }
 
 /**
