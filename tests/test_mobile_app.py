@@ -143,7 +143,8 @@ def wait_offline_ready(page, timeout=30):
     missing = ["?"]
     while time.time() < deadline:
         missing = page.evaluate("""async () => {
-            const app = odoo.__session_info__.fwo_app;  // the app's URL and cache, as the server names them
+            // The app's URL and cache, as the server names them (its session info).
+            const app = odoo.loader.modules.get("@web/session").session.fwo_app;
             const cache = await caches.open(app.cache);
             const wanted = [app.url, ...performance.getEntriesByType("resource")
                 .map((e) => new URL(e.name))
