@@ -80,6 +80,7 @@
             "field_work_order_mobile/static/src/app/**/*.js",
             "field_work_order_mobile/static/src/app/**/*.xml",
             ("remove", "field_work_order_mobile/static/src/app/main.js"),
+            "field_work_order_mobile/static/tests/helpers/**/*.js",
             "field_work_order_mobile/static/tests/**/*.test.js",
         ],
     },

@@ -21,29 +21,22 @@ die() {
     exit 1
 }
 
-pg_up() {
-    "$VENV/bin/python" - "$DB_HOST" "$DB_PORT" "$DB_USER" "$DB_PASSWORD" <<'PY' >/dev/null 2>&1
-import sys, psycopg2
-host, port, user, password = sys.argv[1:]
-psycopg2.connect(host=host, port=port, user=user, password=password, dbname="postgres").close()
-PY
+# odoo_server COMMAND ARGS...: a command of scripts/_odoo_server.py (ports, databases), the
+# one definition the shell scripts and the Python tests share, with these database settings.
+odoo_server() {
+    DB_HOST=$DB_HOST DB_PORT=$DB_PORT DB_USER=$DB_USER DB_PASSWORD=$DB_PASSWORD \
+        "$PYTHON" "$ROOT/scripts/_odoo_server.py" "$@"
 }
 
-port_free() {
-    "$PYTHON" - "$1" <<'PY'
-import socket, sys
-s = socket.socket()
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-finally:
-    s.close()
-PY
-}
-
-free_port() {
-    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+pg_up() { odoo_server pg-up >/dev/null 2>&1; }           # PostgreSQL accepts our login
+free_port() { odoo_server free-port; }                    # prints a free loopback port
+port_free() { odoo_server port-free "$1"; }               # PORT: nothing is bound to it
+port_listening() { odoo_server listening "$@"; }         # PORT [HOST]: something accepts connections
+wait_http() { odoo_server wait-http "$1" "$2"; }          # URL SECONDS: until it answers HTTP 200
+db_exists() { odoo_server db-exists "$1"; }               # DB
+db_query() { odoo_server query "$1" "$2"; }               # DB SQL: first column of the first row
+drop_db() {                                               # DB: the database and its filestore
+    odoo_server drop-db "$1" && rm -rf "$DATA_DIR/filestore/$1"
 }
 
 find_chrome() {
@@ -96,12 +89,9 @@ ensure_setup() {
     bash "$ROOT/scripts/setup" || exit
 }
 
-# odoo_bin ARGS...: Odoo with this project's addons path and database settings.
-odoo_bin() {
-    "$PYTHON" "$ODOO_SRC/odoo-bin" \
-        --addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$ROOT" \
-        --data-dir="$DATA_DIR" \
-        --db_host="$DB_HOST" --db_port="$DB_PORT" \
-        --db_user="$DB_USER" --db_password="$DB_PASSWORD" \
-        "$@"
-}
+# ODOO_BIN: odoo-bin with this project's addons path, data dir and database settings;
+# "${ODOO_BIN[@]}" ARGS... where a command is needed (exec, setsid), else odoo_bin ARGS...
+ODOO_BIN=("$PYTHON" "$ODOO_SRC/odoo-bin"
+    --addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$ROOT" --data-dir="$DATA_DIR"
+    --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD")
+odoo_bin() { "${ODOO_BIN[@]}" "$@"; }

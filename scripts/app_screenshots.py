@@ -10,29 +10,14 @@ into docs/images/app-*.png.
 """
 
 import sys
-import xmlrpc.client
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
+from _odoo_server import ROOT, Rpc, launch
 from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tests._browser import launch  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 PHONE = {"width": 360, "height": 640}
 WIRE = "%Y-%m-%d %H:%M:%S"
-
-
-class Rpc:
-    def __init__(self, base, db, login):
-        self.db, self.login = db, login
-        self.uid = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/common").authenticate(db, login, login, {})
-        self.models = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/object")
-
-    def __call__(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, self.login, model, method, list(args), kwargs)
 
 
 def make_job(base, db):

@@ -6,14 +6,9 @@ Writes PNGs into docs/images/.
 """
 
 import sys
-import xmlrpc.client
-from pathlib import Path
 
+from _odoo_server import ROOT, Rpc, launch, login
 from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tests._browser import launch, login  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 PHONE = {"width": 360, "height": 740}
@@ -21,13 +16,7 @@ DESKTOP = {"width": 1366, "height": 800}
 
 
 def order_id(base, db, ref):
-    common = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/common")
-    uid = common.authenticate(db, "admin", "admin", {})
-    models = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/object")
-    module, name = ref.split(".")
-    data = models.execute_kw(db, uid, "admin", "ir.model.data", "search_read",
-                             [[["module", "=", module], ["name", "=", name]]], {"fields": ["res_id"]})
-    return data[0]["res_id"]
+    return Rpc(base, db, "admin").ref(ref)
 
 
 def shot(page, url, name, wait=".o_action_manager .o_view_controller", click=None):

@@ -7,15 +7,10 @@ activates it and creates its due visits, then writes docs/images/agreement-form.
 """
 
 import sys
-import xmlrpc.client
 from datetime import date
-from pathlib import Path
 
+from _odoo_server import ROOT, Rpc, launch, login
 from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tests._browser import launch, login  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 DESKTOP = {"width": 1366, "height": 900}
@@ -23,12 +18,7 @@ NAME = "Quarterly filter change - Harbour Offices"
 
 
 def agreement_id(base, db, user):
-    uid = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/common").authenticate(db, user, user, {})
-    models = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/object", allow_none=True)
-
-    def call(model, method, *args, **kwargs):
-        return models.execute_kw(db, uid, user, model, method, list(args), kwargs)
-
+    call = Rpc(base, db, user, allow_none=True)
     found = call("field.work.order.agreement", "search", [["name", "=", NAME]])
     if found:
         return found[0]

@@ -7,14 +7,10 @@ owner) is shown; writes docs/images/portal-*.png.
 """
 
 import sys
-from pathlib import Path
 
+from _odoo_server import launch, login
 from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from scripts.screenshots import DESKTOP, OUT, PHONE, order_id  # noqa: E402
-from tests._browser import launch, login  # noqa: E402
+from screenshots import DESKTOP, OUT, PHONE, order_id
 
 
 def shot(page, url, name, wait, full_page=False):

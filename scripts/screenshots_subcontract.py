@@ -9,14 +9,9 @@ subcontract-portal-phone.png (the same page 360 px wide).
 """
 
 import sys
-import xmlrpc.client
-from pathlib import Path
 
+from _odoo_server import ROOT, Rpc, launch, login
 from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tests._browser import launch, login  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 DESKTOP = {"width": 1366, "height": 900}
@@ -25,11 +20,8 @@ VENDOR = "Northside Electrical Ltd"
 
 
 def order_id(base, db):
-    uid = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/common").authenticate(
-        db, "dispatcher", "dispatcher", {})
-    models = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/object", allow_none=True)
-    found = models.execute_kw(db, uid, "dispatcher", "field.work.order", "search",
-                              [[["subcontractor_id.name", "=", VENDOR]]], {"limit": 1})
+    found = Rpc(base, db, "dispatcher", allow_none=True)(
+        "field.work.order", "search", [["subcontractor_id.name", "=", VENDOR]], limit=1)
     if not found:
         raise SystemExit(f"no order assigned to {VENDOR}: is {db} a demo database?")
     return found[0]

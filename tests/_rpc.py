@@ -2,26 +2,15 @@
 
 import uuid
 
+from scripts._odoo_server import Rpc as ServerRpc
 
-class Rpc:
+
+class Rpc(ServerRpc):
+    """``execute_kw`` on the test server ``odoo`` (a started OdooServer) as ``login``."""
+
     def __init__(self, odoo, login="admin", password="admin"):
+        super().__init__(odoo.url, odoo.db, login, password)
         self.odoo = odoo
-        self.login_name = login
-        self.password = password
-        self.uid = odoo.login(login, password)
-        if not self.uid:
-            raise AssertionError(f"cannot log in as {login}")
-        self.models = odoo.xmlrpc("object")
-
-    def __call__(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.odoo.db, self.uid, self.password, model, method,
-                                      list(args), kwargs)
-
-    def ref(self, xmlid):
-        module, name = xmlid.split(".")
-        data = self("ir.model.data", "search_read", [["module", "=", module], ["name", "=", name]],
-                    fields=["res_id"])
-        return data[0]["res_id"]
 
     def create_user(self, role, name=None):
         """A real user with the technician or dispatcher group; password = login."""

@@ -143,8 +143,10 @@ def wait_offline_ready(page, timeout=30):
     missing = ["?"]
     while time.time() < deadline:
         missing = page.evaluate("""async () => {
-            const cache = await caches.open("fwo-app-v1");
-            const wanted = ["/field-service", ...performance.getEntriesByType("resource")
+            // The app's URL and cache, as the server names them (its session info).
+            const app = odoo.loader.modules.get("@web/session").session.fwo_app;
+            const cache = await caches.open(app.cache);
+            const wanted = [app.url, ...performance.getEntriesByType("resource")
                 .map((e) => new URL(e.name))
                 .filter((u) => u.origin === location.origin && u.pathname.startsWith("/web/assets/"))
                 .map((u) => u.pathname + u.search)];

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from scripts._odoo_server import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 ODOO_SRC = Path(os.environ.get("ODOO_SRC") or "/opt/odoo/18.0")
 REAL_STAMP = Path(os.environ.get("FWO_VENV") or ROOT / ".venv") / ".fwo-setup-stamp"
@@ -181,9 +183,7 @@ def test_up_to_date_check_is_fast(venv):
 
 @pytest.mark.parametrize("script", ["setup", "run", "test"])
 def test_postgresql_unreachable(script, venv):
-    with socket.socket() as s:  # a port where nothing listens
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # a port where nothing listens
     result = run_script(script, venv, DB_PORT=str(port))
     assert_one_line_error(result, "PostgreSQL", str(port))
 

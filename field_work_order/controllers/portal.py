@@ -125,8 +125,8 @@ class WorkOrderPortal(CustomerPortal):
         except (AccessError, MissingError):
             return {"error": _("This work order does not exist or the link is not valid.")}
         try:
-            # The visitor's own user (the chatter note's author), with the rights the token gave.
-            order_sudo.with_user(request.env.user).sudo().portal_sign(name, signature)
+            # As the visitor, never with sudo: the model lets only the customer sign.
+            order_sudo.with_user(request.env.user).portal_sign(name, signature, access_token)
         except (UserError, ValidationError, AccessError) as error:
             return {"error": str(error)}
         return {

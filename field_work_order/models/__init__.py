@@ -1,4 +1,6 @@
 from . import field_work_order_policy
+from . import field_work_order_input
+from . import field_work_order_sender
 from . import field_work_order_job_type
 from . import field_work_order_checklist_template
 from . import field_work_order_job_type_material

@@ -392,16 +392,20 @@ class FieldWorkOrder(models.Model):
         """Refuse transition ``name`` where the table says no; return the orders to act on.
 
         The state first (a device that acted on an order changed since is told about
-        the state), then who may run it: a dispatcher, or the people doing the job.
+        the state), then who may run it: a dispatcher, or the people doing the job; a
+        subcontractor's answer checks who first.
         """
         rule = self._fwo_transitions()[name]
         verb = self._fwo_transition_verbs()[name]
+        if rule["by"] == SUBCONTRACTOR:
+            # Who first: the vendor's users read only their company's orders.
+            orders = self._fwo_subcontract_sudo(verb)
+            self._check_state(rule["from"], verb)
+            return orders
         self._check_state(rule["from"], verb)
         if rule["by"] == DISPATCHER:
             self._check_dispatcher(verb)
             return self
-        if rule["by"] == SUBCONTRACTOR:
-            return self._fwo_subcontract_sudo(verb)
         return self._check_can_work(verb)
 
     def _fwo_write_transition(self, name, vals=None):

@@ -263,12 +263,8 @@ class FieldWorkOrderAgreement(models.Model):
     def _today(self):
         """Today in the agreement company's time zone (the day its customers live in)."""
         self.ensure_one()
-        tz = pytz.timezone(self._tz_name(self.env["res.users"]))
+        tz = pytz.timezone(self._fwo_tz(self.company_id.partner_id.tz))
         return fields.Datetime.now().replace(tzinfo=pytz.utc).astimezone(tz).date()
-
-    def _tz_name(self, user):
-        tz = user.tz or self.company_id.partner_id.tz or "UTC"
-        return tz if tz in pytz.all_timezones_set else "UTC"
 
     def action_activate(self):
         self._check_agreement_state(("draft",), self.env._("activate"))
@@ -370,7 +366,7 @@ class FieldWorkOrderAgreement(models.Model):
 
     def _visit_start(self, day, user):
         """The visit's proposed start (UTC, naive) at the visit hour local to ``user`` or the company."""
-        tz = pytz.timezone(self._tz_name(user))
+        tz = pytz.timezone(self._fwo_tz(user.tz, self.company_id.partner_id.tz))
         hours, minutes = divmod(round(self.visit_hour * 60), 60)
         local = tz.localize(datetime.combine(day, time(hours, minutes)))
         return local.astimezone(pytz.utc).replace(tzinfo=None)
@@ -485,7 +481,7 @@ class FieldWorkOrderAgreement(models.Model):
         upcoming = self._visit_dates(until, base + self._interval(2))
         if not upcoming:
             return False
-        tz = pytz.timezone(self._tz_name(self.env["res.users"]))
+        tz = pytz.timezone(self._fwo_tz(self.company_id.partner_id.tz))
         day = upcoming[0] - timedelta(days=self.lead_days)
         return tz.localize(datetime.combine(day, time())).astimezone(pytz.utc).replace(tzinfo=None)
 

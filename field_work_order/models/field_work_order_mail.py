@@ -19,20 +19,13 @@ from datetime import timedelta
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, format_date, format_time, html2plaintext
-from odoo.tools.image import image_process
-from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.mail.tools.alias_error import AliasError
 
 _logger = logging.getLogger(__name__)
 
-#: System parameter: how many orders the emails of one sender may create per hour.
-INTAKE_LIMIT_PARAM = "field_work_order.intake_max_per_hour"
-INTAKE_LIMIT_DEFAULT = 5
-#: Attachments kept as photos when their content (not their name) is one of these.
-PHOTO_MIMETYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 #: event: (company switch, mail template)
 NOTIFICATIONS = {
     "request": ("fwo_notify_request", "field_work_order.mail_template_request_received"),
@@ -94,22 +87,13 @@ class FieldWorkOrderMail(models.Model):
     def _customer_tz(self):
         """Time zone of the emails to the customer: the service address's, the customer's, the company's."""
         self.ensure_one()
-        tz = (self.service_partner_id.tz or self.partner_id.tz
-              or self.company_id.partner_id.tz or "UTC")
-        return tz if tz in pytz.all_timezones_set else "UTC"
+        return self._fwo_tz(
+            self.service_partner_id.tz, self.partner_id.tz, self.company_id.partner_id.tz,
+        )
 
     # ------------------------------------------------------------------
     # Intake: an email to the company's alias becomes a draft order.
     # ------------------------------------------------------------------
-    @api.model
-    def _intake_limit(self):
-        # sudo: a number, read only (system parameters are the administrator's).
-        value = self.env["ir.config_parameter"].sudo().get_param(INTAKE_LIMIT_PARAM)
-        try:
-            return max(int(value), 0) if value else INTAKE_LIMIT_DEFAULT
-        except ValueError:
-            return INTAKE_LIMIT_DEFAULT
-
     @api.model
     def _intake_over_limit(self, email_from):
         """Whether ``email_from`` already created the hourly maximum of orders by email."""
@@ -120,7 +104,7 @@ class FieldWorkOrderMail(models.Model):
         count = self.with_context(active_test=False).search_count([
             ("intake_email", "=", email), ("create_date", ">=", since),
         ])
-        return count >= self._intake_limit()
+        return count >= self._fwo_intake_limit()
 
     def _alias_get_error(self, message, message_dict, alias):
         """Bounce a new request from a sender over the hourly limit (replies are not limited here)."""
@@ -130,7 +114,7 @@ class FieldWorkOrderMail(models.Model):
         if self._intake_over_limit(message_dict.get("email_from")):
             _logger.info(
                 "Intake email from %s (Message-Id %s) refused: more than %s work orders per hour",
-                message_dict.get("email_from"), message_dict.get("message_id"), self._intake_limit(),
+                message_dict.get("email_from"), message_dict.get("message_id"), self._fwo_intake_limit(),
             )
             return AliasError("fwo_intake_limit", _(
                 "too many work orders requested by this address in the last hour"
@@ -157,16 +141,20 @@ class FieldWorkOrderMail(models.Model):
         email = email_normalize(email_from or "")
         if not email:
             raise UserError(_("A work order request by email needs a sender address."))
-        company = self.env["res.company"].browse((custom_values or {}).get("company_id")).exists()
+        company_id = (custom_values or {}).get("company_id") if isinstance(custom_values, dict) else None
+        company = self.env["res.company"].browse(
+            company_id if self._fwo_is_id(company_id) else ()).exists()
         if not company.fwo_alias_id:
             raise UserError(_(
                 "Work orders are requested by email only through a company's intake alias "
                 "(Field Service settings)."
             ))
+        # Until this transaction ends, the sender's other emails wait: the count holds.
+        self._fwo_hold_sender(f"email:{email}")
         if self._intake_over_limit(email):
             raise UserError(_(
                 "%(email)s already requested %(limit)s work orders by email in the last hour.",
-                email=email, limit=self._intake_limit(),
+                email=email, limit=self._fwo_intake_limit(),
             ))
         partner = self._intake_partner(msg_dict, company)
         subject = (msg_dict.get("subject") or "").strip()
@@ -213,17 +201,19 @@ class FieldWorkOrderMail(models.Model):
 
     @api.model
     def _intake_image(self, attachment):
-        """(file name, base64 image) when the attachment's content is an image Odoo can read."""
+        """(file name, base64 image) when the attachment is a photo as the portals accept them.
+
+        Anything else (a PDF, an SVG, a broken or too large image) stays an attachment.
+        """
         content = attachment.content
         if isinstance(content, str):
             return None
-        if guess_mimetype(content) not in PHOTO_MIMETYPES:
-            return None
+        image = base64.b64encode(content)
         try:
-            image_process(content)  # decodes it: a broken file stays an attachment
-        except (UserError, ValueError, OSError):
+            self._fwo_image(image, attachment.fname or "")
+        except ValidationError:
             return None
-        return attachment.fname, base64.b64encode(content)
+        return attachment.fname, image
 
     # ------------------------------------------------------------------
     # Notifications to the customer

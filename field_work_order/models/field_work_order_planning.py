@@ -27,7 +27,7 @@ class FieldWorkOrderPlanning(models.Model):
         Also computed live in the form (onchange): the lead technician counts before saving
         adds them to the technicians.
         """
-        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        tz = self._fwo_tz(self.env.context.get("tz"), self.env.user.tz)
 
         def technicians(order):
             return order.technician_ids | order.user_id

@@ -27,6 +27,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import BaseModel, NewId
 
+IMAGE_MAX_BYTES = 64 * 1024 * 1024  # sanity bound of any stored image
 INT32_MAX = 2**31 - 1
 FLOAT_MAX = 1e15  # beyond this, a quantity or amount is garbage, and rounding loses units
 SHOWN_CHARS = 40  # of a refused value quoted in a message
@@ -135,7 +136,7 @@ class FieldWorkOrderPolicy(models.AbstractModel):
 
     def _fwo_check_ids(self):
         """Refuse record ids that are not ids (``"abc"``, ``1.5``, a dict...) before any query."""
-        bad = [i for i in self._ids if isinstance(i, bool) or not isinstance(i, (int, NewId))]
+        bad = [i for i in self._ids if not self._fwo_is_id(i)]
         if bad:
             raise UserError(_(
                 "%(value)s is not a record id of %(model)s: ids are positive integers.",
@@ -175,6 +176,10 @@ class FieldWorkOrderPolicy(models.AbstractModel):
                     field=field._description_string(self.env), name=name,
                     model=self._fwo_model_label(), expected=expected, value=shown(value),
                 ))
+            if value and isinstance(field, fields.Image):
+                # Every door's size limit is checked at the door; here, what any caller
+                # stores must be a photo (no SVG, no PDF named .png).
+                self._fwo_image(value, field._description_string(self.env), max_bytes=IMAGE_MAX_BYTES)
 
     def _fwo_value_problem(self, field, value):
         """What ``field`` expects (a phrase), if ``value`` is not a storable value of it."""

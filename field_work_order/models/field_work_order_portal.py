@@ -8,29 +8,15 @@ result.
 """
 
 import base64
-import binascii
-import io
-import re
 from datetime import timedelta
-
-from PIL import Image
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import consteq
 
 from .field_work_order import CLOSED_STATES
 
-#: System parameter: how many requests one portal user may send per hour.
-PORTAL_LIMIT_PARAM = "field_work_order.portal_max_per_hour"
-PORTAL_LIMIT_DEFAULT = 5
-#: System parameter: the largest photo (MB) a portal request accepts.
-PORTAL_PHOTO_MB_PARAM = "field_work_order.portal_photo_max_mb"
-PORTAL_PHOTO_MB_DEFAULT = 10
 PORTAL_MAX_PHOTOS = 10
-#: Pillow formats accepted as photos (the content decides, not the file name).
-PORTAL_IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
-#: The start of an HTML tag, comment or processing instruction: refused in texts.
-MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
 TEXT_LIMITS = {"unit_number": 64, "description": 4000, "access_instructions": 1000}
 ADDRESS_FIELDS = ("name", "street", "zip", "city")
 
@@ -51,7 +37,7 @@ class FieldWorkOrderPortal(models.Model):
     def action_share(self):
         """Odoo's Share wizard (the order's portal link by email): the dispatchers' to send."""
         active_id = self.env.context.get("active_id")
-        order = self.browse(active_id).exists() if isinstance(active_id, int) else self.browse()
+        order = self.browse(active_id).exists() if self._fwo_is_id(active_id) else self.browse()
         if not order or self.env.context.get("active_model") != self._name:
             raise UserError(_("Open a work order to share it."))
         order._check_dispatcher(_("share"))
@@ -113,76 +99,19 @@ class FieldWorkOrderPortal(models.Model):
     # What portal users do: each method checks everything, then writes.
     # ------------------------------------------------------------------
     @api.model
-    def _portal_limit(self):
-        # sudo: a number, read only (system parameters are the administrator's).
-        value = self.env["ir.config_parameter"].sudo().get_param(PORTAL_LIMIT_PARAM)
-        try:
-            return max(int(value), 0) if value else PORTAL_LIMIT_DEFAULT
-        except ValueError:
-            return PORTAL_LIMIT_DEFAULT
-
-    @api.model
-    def _portal_photo_max_bytes(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PORTAL_PHOTO_MB_PARAM)
-        try:
-            mb = float(value) if value else PORTAL_PHOTO_MB_DEFAULT
-        except ValueError:
-            mb = PORTAL_PHOTO_MB_DEFAULT
-        return int(max(mb, 0) * 1024 * 1024)
-
-    @api.model
     def _portal_check_user(self):
         user = self.env.user
         if not user.share or user._is_public():
             raise AccessError(_("Work orders are requested here by customers with portal access."))
 
     @api.model
-    def _portal_text(self, value, label, limit):
-        """``value`` as plain text, stripped; markup and overlong texts are refused."""
-        if value in (None, False):
-            return ""
-        if not isinstance(value, str):
-            raise ValidationError(_("%(field)s must be text.", field=label))
-        text = value.strip()
-        if MARKUP.search(text):
-            raise ValidationError(_(
-                "%(field)s cannot contain HTML or script tags (text between < and >): "
-                "please write plain text.", field=label,
-            ))
-        if len(text) > limit:
-            raise ValidationError(_(
-                "%(field)s is too long: at most %(limit)s characters.", field=label, limit=limit,
-            ))
-        return text
-
-    @api.model
-    def _portal_image(self, photo, index, label=None):
-        """(name, raw bytes) of an uploaded photo, refused unless Pillow reads it as an image."""
-        if not isinstance(photo, dict) or not isinstance(photo.get("data"), str):
+    def _portal_photo(self, photo, index):
+        """(name, raw bytes) of one photo of a request: a dict with ``name`` and base64 ``data``."""
+        if not isinstance(photo, dict):
             raise ValidationError(_("Photo %(index)s could not be read.", index=index))
         name = photo.get("name") if isinstance(photo.get("name"), str) else ""
-        label = label or name or _("Photo %(index)s", index=index)
-        try:
-            content = base64.b64decode(photo["data"], validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationError(_("%(photo)s could not be read.", photo=label)) from None
-        limit = self._portal_photo_max_bytes()
-        if len(content) > limit:
-            raise ValidationError(_(
-                "%(photo)s is too large (%(size).1f MB): photos may be at most %(limit).1f MB.",
-                photo=label, size=len(content) / 1048576, limit=limit / 1048576,
-            ))
-        try:
-            with Image.open(io.BytesIO(content)) as image:
-                image_format = image.format
-                image.verify()
-        except Exception:  # noqa: BLE001 - Pillow raises many kinds of errors for bad files
-            image_format = None
-        if image_format not in PORTAL_IMAGE_FORMATS:
-            raise ValidationError(_(
-                "%(photo)s is not a photo: send JPEG, PNG, GIF or WebP images.", photo=label,
-            ))
-        return name[:200], content
+        label = name or _("Photo %(index)s", index=index)
+        return name[:200], self._fwo_image(photo.get("data"), label)
 
     @api.model
     def _portal_service_address(self, values, commercial):
@@ -197,7 +126,7 @@ class FieldWorkOrderPortal(models.Model):
             labels = {"name": _("Address name"), "street": _("Street"), "zip": _("ZIP"),
                       "city": _("City")}
             address = {
-                key: self._portal_text(new_address.get(key), labels[key], 128)
+                key: self._fwo_text(new_address.get(key), labels[key], 128)
                 for key in ADDRESS_FIELDS
             }
             if not (address["street"] and address["city"]):
@@ -205,7 +134,7 @@ class FieldWorkOrderPortal(models.Model):
             return None, address
         if not address_id:
             raise ValidationError(_("Choose the service location."))
-        if not isinstance(address_id, int) or isinstance(address_id, bool):
+        if not self._fwo_is_id(address_id):
             raise ValidationError(_("This service location is not one of your addresses."))
         # sudo: only to tell whether the id is one of the user's own addresses.
         address = self.env["res.partner"].sudo().browse(address_id).exists()
@@ -231,23 +160,24 @@ class FieldWorkOrderPortal(models.Model):
         user = self.env.user
         partner = user.partner_id
         commercial = partner.commercial_partner_id
+        # Until this transaction ends, the user's other requests wait: the count holds.
+        self._fwo_hold_sender(f"portal:{user.id}")
         since = fields.Datetime.now() - timedelta(hours=1)
         # sudo: counting the user's own requests, whatever the record rules show.
         recent = self.sudo().with_context(active_test=False).search_count([
             ("create_uid", "=", user.id), ("create_date", ">=", since),
         ])
-        if recent >= self._portal_limit():
+        if recent >= self._fwo_portal_limit():
             raise UserError(_(
                 "You already sent %(limit)s requests in the last hour: please wait a little "
-                "or call us.", limit=self._portal_limit(),
+                "or call us.", limit=self._fwo_portal_limit(),
             ))
         address, new_address = self._portal_service_address(values, commercial)
-        description = self._portal_text(
-            values.get("description"), _("Description"), TEXT_LIMITS["description"])
-        if not description:
-            raise ValidationError(_("Describe the job: what is wrong, what should be done."))
-        unit = self._portal_text(values.get("unit_number"), _("Unit"), TEXT_LIMITS["unit_number"])
-        access = self._portal_text(values.get("access_instructions"), _("Access instructions"),
+        description = self._fwo_text(
+            values.get("description"), _("Description"), TEXT_LIMITS["description"],
+            required=_("Describe the job: what is wrong, what should be done."))
+        unit = self._fwo_text(values.get("unit_number"), _("Unit"), TEXT_LIMITS["unit_number"])
+        access = self._fwo_text(values.get("access_instructions"), _("Access instructions"),
                                    TEXT_LIMITS["access_instructions"])
         priority = values.get("priority") or "0"
         if priority not in dict(self._fields["priority"].selection):
@@ -259,7 +189,7 @@ class FieldWorkOrderPortal(models.Model):
             raise ValidationError(_(
                 "Send at most %(count)s photos with a request.", count=PORTAL_MAX_PHOTOS,
             ))
-        images = [self._portal_image(photo, index) for index, photo in enumerate(photos, 1)]
+        images = [self._portal_photo(photo, index) for index, photo in enumerate(photos, 1)]
         company = partner.company_id or commercial.company_id or user.company_id
 
         # Everything is checked: write as the application (the portal user has read access only).
@@ -297,41 +227,56 @@ class FieldWorkOrderPortal(models.Model):
         order.with_user(SUPERUSER_ID)._notify_request_received()
         return order.id
 
-    def portal_sign(self, name, signature):
-        """Sign a done order on the portal, once: the order must not be signed on site already.
+    def _portal_check_signer(self, access_token):
+        """Refuse anyone but the order's customer: a portal user of the customer, or a visitor
+        (not logged in) holding the order's link (``access_token``).
 
-        Callers need read access to the order (the controllers check the
-        access token first and call this in sudo). ``signature``: base64 image.
+        Whatever the environment: a technician, an accountant or a subcontractor's user may
+        read the order (and its link), they still do not sign it as the customer.
         """
         self.ensure_one()
-        if not (self.env.su or self.env.user.share):
+        user = self.env.user
+        if not user.share:
             raise AccessError(_(
                 "The portal signature is the customer's: technicians sign on the order's form "
                 "before completing it."
             ))
-        self.check_access("read")
-        if not self.env.su and (
-            self.env.user.commercial_partner_id != self.partner_id.commercial_partner_id
-        ):
+        if user._is_public():
+            token = self.sudo().access_token
+            if not (isinstance(access_token, str) and token and consteq(token, access_token)):
+                raise AccessError(_("This work order does not exist or the link is not valid."))
+            return
+        self.sudo(False).check_access("read")
+        if user.commercial_partner_id != self.sudo().partner_id.commercial_partner_id:
             raise AccessError(_(
                 "%(order)s is signed by its customer: a subcontractor's users do not sign it.",
-                order=self.name,
+                order=self.sudo().name,
             ))
-        if self.state not in CLOSED_STATES:
+
+    def portal_sign(self, name, signature, access_token=None):
+        """Sign a done order on the portal, once: the order must not be signed on site already.
+
+        Only the order's customer signs here (``_portal_check_signer``): a
+        portal user of the customer, or a visitor with the order's link
+        (``access_token``). ``signature``: base64 image.
+        """
+        self.ensure_one()
+        self._portal_check_signer(access_token)
+        # Checked: read and write as the application (a visitor has no rights on the order).
+        order = self.sudo()._fwo_as_trusted()
+        if order.state not in CLOSED_STATES:
             raise UserError(_(
-                "%(order)s can be signed once the job is done.", order=self.name,
+                "%(order)s can be signed once the job is done.", order=order.name,
             ))
-        if self.signature:
-            raise UserError(_("%(order)s is already signed.", order=self.name))
-        signer = self._portal_text(name, _("Name"), 128)
-        if not signer:
-            raise ValidationError(_("Type your name to sign."))
+        if order.signature:
+            raise UserError(_("%(order)s is already signed.", order=order.name))
+        signer = self._fwo_text(name, _("Name"), 128, required=_("Type your name to sign."))
         if not isinstance(signature, str) or not signature:
             raise ValidationError(_("Draw your signature to sign."))
-        _fname, content = self._portal_image({"data": signature}, 1, label=_("The signature"))
-        order = self.sudo()._fwo_as_trusted()
+        content = self._fwo_image(signature, _("The signature"))
         order.write({"signature": base64.b64encode(content), "signed_by": signer})
-        author = self.env.user.partner_id if not self.env.user._is_public() else order.partner_id
+        user = self.env.user
+        author = user.partner_id if not user._is_public() else order.partner_id
         order.message_post(
             body=_("Signed on the customer portal by %(name)s.", name=signer),
             author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_note",

@@ -154,7 +154,7 @@ class FieldWorkOrderReport(models.Model):
     def _report_tz(self):
         """Time zone the printed dates are shown in: the lead technician's, else the company's."""
         self.ensure_one()
-        return self.user_id.tz or self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        return self._fwo_tz(self.user_id.tz, self.company_id.partner_id.tz, self.env.user.tz)
 
     def _report_photos(self, kind):
         """(data URI, photo) pairs for a kind of photo, shrunk to thumbnails for the PDF."""

@@ -14,6 +14,8 @@ recorded either: the vendor is paid the agreed price, by the draft vendor
 bill made when a dispatcher verifies the work.
 """
 
+import base64
+
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
@@ -25,6 +27,8 @@ from .field_work_order_policy import rpc_checked
 
 #: Order states in which the vendor records their work (photos, notes, checklist).
 WORK_STATES = ("scheduled", "in_progress", "on_hold")
+#: Longest note, photo note or decline reason of a vendor (characters).
+NOTE_LIMIT = 4000
 
 
 class FieldWorkOrderSubcontract(models.Model):
@@ -174,11 +178,11 @@ class FieldWorkOrderSubcontract(models.Model):
         """
         orders = self._fwo_check_transition("decline")
         self._check_subcontract_state(("to_accept", "accepted"), _("decline"))
-        reason = reason.strip() if isinstance(reason, str) else ""
-        if not reason:
+        if not isinstance(reason, str) or not reason.strip():
             raise UserError(_(
                 "Say why you decline the job: the dispatcher needs the reason to plan it again."
             ))
+        reason = self._fwo_text(reason, self.env._("Reason"), NOTE_LIMIT)
         for order in orders:
             vendor = order.subcontractor_id
             dispatcher = order._subcontract_dispatcher()
@@ -221,7 +225,10 @@ class FieldWorkOrderSubcontract(models.Model):
 
     @rpc_checked
     def portal_add_photo(self, image, kind="other", note=None):
-        """Add a photo (base64 image) to the order; returns the photo's id."""
+        """Add a photo (base64 image) to the order; returns the photo's id.
+
+        The photo is checked as the customer's portal photos are (``_fwo_image``).
+        """
         self.ensure_one()
         if not image or not isinstance(image, (str, bytes)):
             raise UserError(_("Choose a photo to add."))
@@ -232,8 +239,11 @@ class FieldWorkOrderSubcontract(models.Model):
                 kinds=", ".join(kinds.values()),
             ))
         order = self._check_subcontract_work(_("add a photo to"))
+        note = self._fwo_text(note, self.env._("Note"), NOTE_LIMIT)
+        content = self._fwo_image(image, self.env._("The photo"))
         photo = self.env["field.work.order.photo"].sudo().create({
-            "work_order_id": order.id, "image": image, "kind": kind, "note": note or False,
+            "work_order_id": order.id, "image": base64.b64encode(content), "kind": kind,
+            "note": note or False,
         })
         order.message_post(body=_("Photo added: %(note)s", note=note) if note else _("Photo added."))
         return photo.id
@@ -244,9 +254,10 @@ class FieldWorkOrderSubcontract(models.Model):
         self.ensure_one()
         if not isinstance(body, str) or not body.strip():
             raise UserError(_("Write the note before sending it."))
+        body = self._fwo_text(body, self.env._("Note"), NOTE_LIMIT)
         order = self._check_subcontract_work(_("add a note to"))
         return order.message_post(
-            body=body.strip(), message_type="comment", subtype_xmlid="mail.mt_comment"
+            body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
         ).id
 
     @rpc_checked
@@ -254,8 +265,8 @@ class FieldWorkOrderSubcontract(models.Model):
         """Tick (or untick) one checklist item of the order."""
         self.ensure_one()
         order = self._check_subcontract_work(_("tick the checklist of"))
-        line = order.checklist_ids.filtered(lambda item: item.id == line_id) if isinstance(
-            line_id, int) else order.checklist_ids.browse()
+        line = order.checklist_ids.filtered(lambda item: item.id == line_id) if self._fwo_is_id(
+            line_id) else order.checklist_ids.browse()
         if not line:
             raise UserError(_("This checklist item is not on %(order)s.", order=self.name))
         line.done = bool(done)

@@ -1,4 +1,9 @@
-"""Filestore writes that store the whole file or fail with an error the user can act on."""
+"""Filestore writes that store the whole file or fail with an error the user can act on.
+
+Only for this product's own files: the attachments of our models (photos,
+signatures, the reports it renders, the orders' chatter attachments). Every
+other attachment of Odoo (invoices, other apps) is stored as Odoo stores it.
+"""
 
 import contextlib
 import logging
@@ -7,6 +12,8 @@ import uuid
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
+
+from .field_work_order_policy import TRUSTED
 
 _logger = logging.getLogger(__name__)
 
@@ -29,17 +36,48 @@ def _write_whole(path, data):
         raise
 
 
+def _ours(res_model):
+    """Whether an attachment of ``res_model`` is one of this product's files."""
+    return isinstance(res_model, str) and (
+        res_model == "field.work.order" or res_model.startswith("field.work.order.")
+    )
+
+
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Our attachments are written by ``_fwo_file_write``, the others by Odoo."""
+        ours = [_ours(vals.get("res_model")) for vals in vals_list]
+        if not any(ours):
+            return super().create(vals_list)
+        if all(ours):
+            writer = self.with_context(fwo_file_write=TRUSTED)
+            return super(IrAttachment, writer).create(vals_list).with_env(self.env)
+        return self.concat(*(self.create([vals]) for vals in vals_list))
+
+    def _set_attachment_data(self, asbytes):
+        ours = self.filtered(lambda attachment: _ours(attachment.res_model))
+        if ours:
+            super(IrAttachment, ours.with_context(fwo_file_write=TRUSTED))._set_attachment_data(
+                asbytes)
+        return super(IrAttachment, self - ours)._set_attachment_data(asbytes)
+
     @api.model
     def _file_write(self, bin_value, checksum):
+        if self.env.context.get("fwo_file_write") is TRUSTED:
+            return self._fwo_file_write(bin_value, checksum)
+        return super()._file_write(bin_value, checksum)
+
+    @api.model
+    def _fwo_file_write(self, bin_value, checksum):
         """Refuse the upload when the filestore cannot take it (full disk, read-only mount).
 
         Odoo's own write only logs such a failure: the attachment would point to an
         empty or truncated file, and every later upload of the same content would be
-        refused as a collision with it. Photos from the phones, report PDFs and
-        email attachments all come through here.
+        refused as a collision with it. Photos from the phones, signatures, report
+        PDFs and the orders' email attachments come through here.
         """
         try:
             fname, full_path = self._get_path(bin_value, checksum)

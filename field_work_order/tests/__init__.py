@@ -4,6 +4,13 @@ from . import test_js
 from . import test_work_order_transitions
 from . import test_work_order_lines
 from . import test_work_order_access
+from . import test_access_matrix_orders
+from . import test_access_matrix_agreements
+from . import test_access_matrix_actions
+from . import test_access_matrix_lines
+from . import test_access_matrix_downloads
+from . import test_access_matrix
+from . import test_policy_rpc
 from . import test_work_order_planning
 from . import test_work_order_bus
 from . import test_work_order_stock
@@ -18,6 +25,11 @@ from . import test_agreement
 from . import test_agreement_invoice
 from . import test_agreement_concurrency
 from . import test_portal
+from . import test_portal_access
+from . import test_portal_tour
 from . import test_subcontract
 from . import test_subcontract_concurrency
 from . import test_dispatch
+from . import test_portal_doors
+from . import test_request_limits_concurrency
+from . import test_input_vocabulary

@@ -1,7 +1,12 @@
+import sys
+import threading
+import traceback
 from contextlib import contextmanager
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
+from odoo.service.model import retrying
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 
 from odoo.addons.field_work_order.models.field_work_order_policy import TrustedValue
 
@@ -110,7 +115,142 @@ class WorkOrderCommon(TransactionCase):
             as_dispatcher.with_context(**at("2030-01-15 12:00:00")).action_verify()
         return order
 
+    def backdate(self, orders, days=2):
+        """Pretend the orders were created (and last changed status) ``days`` ago at 08:00 UTC.
+
+        Device times before an order's creation or its last status change are
+        refused, and the test transaction created and scheduled them just now.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "UPDATE field_work_order SET create_date = date_trunc('day', now() AT TIME ZONE 'UTC')"
+            " - make_interval(days => %s) + interval '8 hours' WHERE id IN %s",
+            days, tuple(orders.ids),
+        ))
+        self.env.cr.execute(SQL(
+            "UPDATE field_work_order SET date_last_state_update = create_date "
+            "WHERE id IN %s AND date_last_state_update IS NOT NULL",
+            tuple(orders.ids),
+        ))
+        orders.invalidate_recordset(["create_date", "date_last_state_update"])
+
     def flush_tracking(self):
         """Run what Odoo runs just before a commit: tracking values and bus rows are written then."""
         self.env.flush_all()
         self.env.cr.precommit.run()
+
+
+class Outcome:
+    """What a callable run in a thread by ``ConcurrencyCase`` returned or raised."""
+
+    def __init__(self, thread=None):
+        self.thread = thread
+        self.result = None
+        self.error = None
+
+    def waits(self, seconds=1.0):
+        """True when the thread still runs after ``seconds`` (it waits on a lock)."""
+        self.thread.join(seconds)
+        return self.thread.is_alive()
+
+
+class ConcurrencyCase(TransactionCase):
+    """Tests of what only committed transactions on separate connections show.
+
+    The test's own cursor is not used for the race: each party gets a real
+    cursor of the registry. The API:
+
+    - ``with self.committed() as env:`` builds the fixtures, committed at the end of the block;
+      ``self.on_cleanup(fn)`` registers ``fn(cr)``, run after the test on a new committed cursor
+      (``delete(cr, model, ids)`` removes records with their messages and followers);
+    - ``self.cursor()``: a new cursor, rolled back and closed after the test;
+    - ``self.env_of(cr, uid)``: an environment on it as ``uid`` (build it outside a thread:
+      it takes the registry lock);
+    - ``self.start(fn, *args)``: ``fn`` in a thread, its ``Outcome`` (``waits()`` tells that it
+      is blocked, ``self.finish(outcome)`` joins it or fails with its stack);
+    - ``self.run_parallel(callables, uid, retry=False)``: each ``callable(env)`` at once in its
+      own thread, cursor and environment as ``uid``; a cursor is committed when its callable
+      returns, rolled back when it raises; ``retry``: through Odoo's ``retrying``, which runs a
+      request again after a serialization failure or a deadlock, as RPC and web requests are;
+      returns the ``Outcome`` of each, in order (``timeout`` seconds at most).
+    """
+
+    timeout = 30
+
+    def setUp(self):
+        super().setUp()
+        self._cursors = []
+        self._committed_cleanups = []
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        for cr in self._cursors:
+            if not cr.closed:
+                cr.rollback()
+                cr.close()
+        for fn in reversed(self._committed_cleanups):
+            with self.registry.cursor() as cr:
+                fn(cr)
+
+    def on_cleanup(self, fn):
+        self._committed_cleanups.append(fn)
+
+    @contextmanager
+    def committed(self, uid=SUPERUSER_ID):
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, uid, {})
+
+    @staticmethod
+    def delete(cr, model, ids):
+        """Delete the records ``ids`` of ``model`` with their messages and followers (SQL)."""
+        ids = tuple(ids) or (0,)
+        cr.execute(SQL("DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s", model, ids))
+        cr.execute(SQL("DELETE FROM mail_message WHERE model = %s AND res_id IN %s", model, ids))
+        cr.execute(SQL("DELETE FROM %s WHERE id IN %s", SQL.identifier(model.replace(".", "_")), ids))
+
+    def cursor(self):
+        cr = self.registry.cursor()
+        self._cursors.append(cr)
+        return cr
+
+    @staticmethod
+    def env_of(cr, uid=SUPERUSER_ID):
+        return api.Environment(cr, uid, {})
+
+    def start(self, fn, *args):
+        outcome = Outcome()
+
+        def run():
+            try:
+                outcome.result = fn(*args)
+            except Exception as exc:  # noqa: BLE001 - handed to the test
+                outcome.error = exc
+
+        outcome.thread = threading.Thread(target=run)
+        outcome.thread.start()
+        return outcome
+
+    def finish(self, outcome):
+        """Join the thread of ``outcome``; fail with its stack when it is still blocked."""
+        outcome.thread.join(self.timeout)
+        if outcome.thread.is_alive():
+            stack = "".join(traceback.format_stack(sys._current_frames()[outcome.thread.ident]))
+            self.fail(f"still blocked after {self.timeout}s:\n{stack}")
+        return outcome
+
+    def run_parallel(self, callables, uid=SUPERUSER_ID, retry=False):
+        envs = [self.env_of(self.cursor(), uid) for _fn in callables]
+        barrier = threading.Barrier(len(callables))
+
+        def run(fn, env):
+            barrier.wait()
+            try:
+                result = retrying(lambda: fn(env), env) if retry else fn(env)
+            except Exception:
+                env.cr.rollback()
+                raise
+            env.cr.commit()
+            return result
+
+        outcomes = [self.start(run, fn, env) for fn, env in zip(callables, envs, strict=True)]
+        return [self.finish(outcome) for outcome in outcomes]

@@ -3,23 +3,22 @@
 The data is committed (real cursors, ``registry.cursor()``) and deleted at the end.
 """
 
-import threading
 import uuid
 
+import psycopg2
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
+
+from .common import ConcurrencyCase
 
 
 @tagged("post_install", "-at_install")
-class TestAgreementConcurrency(TransactionCase):
+class TestAgreementConcurrency(ConcurrencyCase):
     def setUp(self):
         super().setUp()
-        self.cursors = []
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with self.committed() as env:
             customer = env["res.partner"].create({
                 "name": f"Agreement race {uuid.uuid4().hex[:6]}", "is_company": True,
             })
@@ -38,38 +37,17 @@ class TestAgreementConcurrency(TransactionCase):
             agreement.action_activate()
             self.partner_ids = [customer.id, *sites.ids]
             self.job_type_id, self.agreement_id = job_type.id, agreement.id
-        self.addCleanup(self._cleanup)
+        self.on_cleanup(self._delete)
 
-    def _cleanup(self):
-        for cr in self.cursors:
-            if not cr.closed:
-                cr.rollback()
-                cr.close()
-        with self.registry.cursor() as cr:
-            cr.execute(SQL("SELECT id FROM field_work_order WHERE agreement_id = %s",
-                           self.agreement_id))
-            order_ids = tuple(row[0] for row in cr.fetchall()) or (0,)
-            agreement_ids = (self.agreement_id,)
-            for model, ids in (("field.work.order", order_ids),
-                               ("field.work.order.agreement", agreement_ids)):
-                cr.execute(SQL("DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s",
-                               model, ids))
-                cr.execute(SQL("DELETE FROM mail_message WHERE model = %s AND res_id IN %s",
-                               model, ids))
-            cr.execute(SQL("DELETE FROM field_work_order WHERE id IN %s", order_ids))
-            cr.execute(SQL("DELETE FROM field_work_order_agreement WHERE id IN %s", agreement_ids))
-            cr.execute(SQL("DELETE FROM field_work_order_job_type WHERE id = %s", self.job_type_id))
-            cr.execute(SQL("DELETE FROM res_partner WHERE id IN %s", tuple(reversed(self.partner_ids))))
-
-    def cursor(self):
-        cr = self.registry.cursor()
-        self.cursors.append(cr)
-        return cr
+    def _delete(self, cr):
+        cr.execute(SQL("SELECT id FROM field_work_order WHERE agreement_id = %s", self.agreement_id))
+        self.delete(cr, "field.work.order", [row[0] for row in cr.fetchall()])
+        self.delete(cr, "field.work.order.agreement", [self.agreement_id])
+        cr.execute(SQL("DELETE FROM field_work_order_job_type WHERE id = %s", self.job_type_id))
+        cr.execute(SQL("DELETE FROM res_partner WHERE id IN %s", tuple(reversed(self.partner_ids))))
 
     def agreement_in(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})["field.work.order.agreement"].browse(
-            self.agreement_id
-        )
+        return self.env_of(cr)["field.work.order.agreement"].browse(self.agreement_id)
 
     def generate(self, cr):
         return self.agreement_in(cr)._generate_orders().ids
@@ -99,22 +77,44 @@ class TestAgreementConcurrency(TransactionCase):
     def test_two_runs_at_once(self):
         first = self.cursor()
         self.assertEqual(len(self.generate(first)), 12)  # not committed yet
-        result = {}
         second = self.cursor()
         second.execute("SET LOCAL lock_timeout = '20s'")
         agreement = self.agreement_in(second)  # outside the thread: it takes the registry lock
 
         def second_run():
             with second:
-                result["ids"] = agreement._generate_orders().ids  # waits on the first's rows
+                return agreement._generate_orders().ids  # waits on the first's rows
 
-        thread = threading.Thread(target=second_run)
-        thread.start()
-        thread.join(1.0)
-        self.assertTrue(thread.is_alive(), "the second run should wait for the first")
+        outcome = self.start(second_run)
+        self.assertTrue(outcome.waits(1.0), "the second run should wait for the first")
         first.commit()
-        thread.join(30)
-        self.assertFalse(thread.is_alive())
-        self.assertEqual(result["ids"], [])
+        self.finish(outcome)
+        self.assertIsNone(outcome.error)
+        self.assertEqual(outcome.result, [])
         self.assertEqual(len(self.committed_visits()), 12)
         self.assertEqual({count for _site, _date, count in self.committed_visits()}, {1})
+
+    def generate_in(self, env):
+        return env["field.work.order.agreement"].browse(self.agreement_id)._generate_orders().ids
+
+    @freeze_time("2030-01-21 06:00:00")
+    def test_runs_started_together(self):
+        """Two runs released at once (``run_parallel``): the visits they commit exist once."""
+        outcomes = self.run_parallel([self.generate_in] * 2)
+        for outcome in outcomes:  # a deadlock between the two runs rolls one back, whole
+            if outcome.error:
+                self.assertIsInstance(outcome.error, psycopg2.errors.TransactionRollbackError)
+        self.assertEqual(sum(len(o.result) for o in outcomes if not o.error), 12)
+        visits = self.committed_visits()
+        self.assertEqual(len(visits), 12)
+        self.assertEqual({count for _site, _date, count in visits}, {1})
+
+    @freeze_time("2030-01-21 06:00:00")
+    def test_runs_started_together_and_retried(self):
+        """As the cron or an RPC call runs them (retried after a deadlock): each visit once, no error."""
+        outcomes = self.run_parallel([self.generate_in] * 2, retry=True)
+        self.assertEqual([o.error for o in outcomes], [None, None])
+        self.assertEqual(sum(len(o.result) for o in outcomes), 12)
+        visits = self.committed_visits()
+        self.assertEqual(len(visits), 12)
+        self.assertEqual({count for _site, _date, count in visits}, {1})

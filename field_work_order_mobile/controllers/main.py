@@ -13,7 +13,11 @@ from odoo.tools import file_open
 
 from odoo.addons.web.controllers.home import Home
 
+# The app's address and the name of the browser cache holding its files, defined here only:
+# the page reads them from its session info, the service worker from the lines served before it.
 APP_URL = "/field-service"
+CACHE_PREFIX = "fwo-app-"
+CACHE_NAME = f"{CACHE_PREFIX}v1"  # a new name makes every phone drop its copy of the files
 SERVICE_WORKER = "field_work_order_mobile/static/sw/service_worker.js"
 
 
@@ -31,6 +35,7 @@ class FieldServiceApp(http.Controller):
         if not request.env.user.has_group("field_work_order.group_technician"):
             return request.redirect("/odoo")
         session_info = request.env["ir.http"].session_info()
+        session_info["fwo_app"] = {"url": APP_URL, "cache": CACHE_NAME}
         return request.render("field_work_order_mobile.app_index", {
             "session_info": session_info,
             "debug": request.session.debug,
@@ -61,8 +66,9 @@ class FieldServiceApp(http.Controller):
     @http.route(f"{APP_URL}/service-worker.js", type="http", auth="public", readonly=True)
     def service_worker(self):
         """Served under /field-service so that its scope covers the app (and nothing else)."""
+        settings = {"url": APP_URL, "cache": CACHE_NAME, "cache_prefix": CACHE_PREFIX}
         with file_open(SERVICE_WORKER) as f:
-            body = f.read()
+            body = f"const APP = {json.dumps(settings)};\n{f.read()}"
         return request.make_response(body, headers=[
             ("Content-Type", "text/javascript"),
             ("Service-Worker-Allowed", APP_URL),

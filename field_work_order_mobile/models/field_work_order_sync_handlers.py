@@ -5,17 +5,14 @@ operation; here each one is validated and applied as the caller. See
 docs/sync.md ("Push") for the payload of each type.
 """
 
-import base64
-import io
 from datetime import datetime
-
-from PIL import Image
 
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, plaintext2html
 
 from odoo.addons.field_work_order.models.field_work_order import SITE_FIELDS
+from odoo.addons.field_work_order.models.field_work_order_input import MB
 from odoo.addons.field_work_order.models.field_work_order_policy import shown
 
 #: Fields a ``set`` operation may change: the site fields technicians may write.
@@ -23,7 +20,7 @@ SET_FIELDS = SITE_FIELDS
 PHOTO_KINDS = ("before", "after", "other")
 MAX_TEXT = 10000
 MAX_QUANTITY = 1e9  # of one material operation: more is a typo or garbage
-INT32_MAX = 2**31 - 1
+PHOTO_MAX_MB = ("field_work_order_mobile.photo_max_mb", 10)  # (setting, default)
 WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
 
 
@@ -88,7 +85,7 @@ class FieldWorkOrderSyncHandlers(models.Model):
                 "Unknown operation type %(type)s: use one of %(types)s.",
                 type=shown(op_type), types=", ".join(handlers),
             ))
-        if not self._sync_is_id(op.get("order_id")):
+        if not self._fwo_is_id(op.get("order_id")):
             raise UserError(self.env._("order_id must be a work order id (a positive integer)."))
         if not order:
             raise UserError(self.env._(
@@ -102,10 +99,6 @@ class FieldWorkOrderSyncHandlers(models.Model):
         at = self._sync_parse_datetime(op.get("at"))
         order = order.with_env(self.env)._with_device_time(at, "at")
         handlers[op_type](order, payload, op, at)
-
-    @api.model
-    def _sync_is_id(self, value):
-        return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INT32_MAX
 
     def _sync_parse_datetime(self, value, what="at"):
         try:
@@ -123,42 +116,27 @@ class FieldWorkOrderSyncHandlers(models.Model):
         return at
 
     def _sync_text(self, payload, key, required=True):
+        """``payload[key]`` through the one text check (``_fwo_text``); False when absent and optional."""
         value = payload.get(key, False)
         if value is False and not required:
             return False
-        if not isinstance(value, str) or (required and not value.strip()):
-            raise UserError(self.env._("payload.%(key)s must be a non-empty text.", key=key))
-        if "\x00" in value:
-            raise UserError(self.env._("payload.%(key)s contains a NUL character.", key=key))
-        if len(value) > MAX_TEXT:
-            raise UserError(self.env._("payload.%(key)s is longer than %(max)s characters.", key=key,
-                              max=MAX_TEXT))
-        return value
+        return self._fwo_text(
+            value, f"payload.{key}", MAX_TEXT, plain=False,
+            required=required and self.env._("payload.%(key)s must be a non-empty text.", key=key),
+        ) or False
 
     @api.model
     def _sync_photo_max_mb(self):
-        """The setting Largest Synced Photo, in MB (a number: read with sudo, like any setting)."""
-        return int(self.env["ir.config_parameter"].sudo().get_param(
-            "field_work_order_mobile.photo_max_mb", 10) or 10)
+        """The setting Largest Synced Photo, in MB."""
+        return self._fwo_setting(PHOTO_MAX_MB)
 
     def _sync_image(self, payload, what):
-        """Decoded-size limit (setting) and a real image check, before Odoo stores it."""
+        """``payload["image"]`` through the one image check (``_fwo_image``), with the sync's size limit."""
         image = payload.get("image")
         if not isinstance(image, str) or not image:
             raise UserError(self.env._("payload.image must be the %(what)s as base64 text.", what=what))
-        max_mb = self._sync_photo_max_mb()
-        if len(image) * 3 // 4 > max_mb * 1024 * 1024 + 3:
-            raise UserError(self.env._(
-                "The %(what)s is %(size).1f MB, more than the %(max)s MB allowed.",
-                what=what, size=len(image) * 3 / 4 / 1024 / 1024, max=max_mb,
-            ))
-        try:
-            data = base64.b64decode(image, validate=True)
-            Image.open(io.BytesIO(data)).verify()
-        except Exception:  # noqa: BLE001 - Pillow raises many kinds for bad data
-            raise UserError(self.env._(
-                "The %(what)s is not a readable image (PNG, JPEG...).", what=what,
-            )) from None
+        self._fwo_image(image, self.env._("The %(what)s", what=what),
+                        max_bytes=self._sync_photo_max_mb() * MB)
         return image
 
     def _sync_op_note(self, order, payload, op, at):
@@ -170,7 +148,7 @@ class FieldWorkOrderSyncHandlers(models.Model):
 
     def _sync_op_material(self, order, payload, op, at):
         product_id, quantity = payload.get("product_id"), payload.get("quantity")
-        if not self._sync_is_id(product_id):
+        if not self._fwo_is_id(product_id):
             raise UserError(self.env._("payload.product_id must be a product id."))
         if (isinstance(quantity, bool) or not isinstance(quantity, (int, float))
                 or not 0 < quantity <= MAX_QUANTITY):
@@ -236,7 +214,7 @@ class FieldWorkOrderSyncHandlers(models.Model):
 
     def _sync_op_checklist(self, order, payload, op, at):
         line_id, done = payload.get("line_id"), payload.get("done", True)
-        if not self._sync_is_id(line_id) or not isinstance(done, bool):
+        if not self._fwo_is_id(line_id) or not isinstance(done, bool):
             raise UserError(self.env._("payload.line_id must be a checklist line id and done a boolean."))
         # The order's lines as the caller, read for the whole batch by _sync_push_orders.
         line = order.checklist_ids.filtered(lambda line: line.id == line_id)

@@ -68,7 +68,7 @@ class FieldWorkOrderSyncPush(models.Model):
         One search as the caller (record rules and archived orders apply as for a
         single order), then one query per field or line model instead of one per operation.
         """
-        ids = {op.get("order_id") for op in ops if self._sync_is_id(op.get("order_id"))}
+        ids = {op.get("order_id") for op in ops if self._fwo_is_id(op.get("order_id"))}
         orders = self.search([("id", "in", list(ids))], order="id") if ids else self.browse()
         types = {op.get("type") for op in ops if isinstance(op.get("type"), str)}
         fnames = ["name", "state", "create_date", "company_id", "technician_ids", "sync_version"]
@@ -108,7 +108,7 @@ class FieldWorkOrderSyncPush(models.Model):
                 self.env._("Each operation must be a dict with a uuid (a string of 1 to 64 characters)."),
             )
         order_id = op.get("order_id")
-        order_id = order_id if self._sync_is_id(order_id) else 0
+        order_id = order_id if self._fwo_is_id(order_id) else 0
         op_type = op.get("type")
         op_type = op_type if isinstance(op_type, str) and op_type in handlers else ""
         first = logged.get(uuid) or self._sync_claim(uuid, order_id, op_type[:32], op.get("at"))

@@ -21,25 +21,6 @@ class SyncCommon(WorkOrderCommon):
         """A wire-format UTC time, ``delta`` from now."""
         return fields.Datetime.to_string(fields.Datetime.now() + delta)
 
-    def backdate(self, orders, days=2):
-        """Pretend the orders were created (and last changed status) ``days`` ago at 08:00 UTC.
-
-        Device times before an order's creation or its last status change are
-        refused, and the test transaction created and scheduled them just now.
-        """
-        self.env.flush_all()
-        self.env.cr.execute(SQL(
-            "UPDATE field_work_order SET create_date = date_trunc('day', now() AT TIME ZONE 'UTC')"
-            " - make_interval(days => %s) + interval '8 hours' WHERE id IN %s",
-            days, tuple(orders.ids),
-        ))
-        self.env.cr.execute(SQL(
-            "UPDATE field_work_order SET date_last_state_update = create_date "
-            "WHERE id IN %s AND date_last_state_update IS NOT NULL",
-            tuple(orders.ids),
-        ))
-        orders.invalidate_recordset(["create_date", "date_last_state_update"])
-
     def age(self, orders=None):
         """Make the orders' stamps (and all tombstones) look committed long ago.
 

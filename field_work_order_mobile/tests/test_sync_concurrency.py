@@ -4,55 +4,39 @@ Each test opens real cursors (``registry.cursor()``), commits, and deletes
 what it committed at the end.
 """
 
-import sys
-import threading
-import traceback
 import uuid
 from contextlib import closing
 
 from psycopg2 import errors as pgerrors
 
-from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
+
+from odoo.addons.field_work_order.tests.common import ConcurrencyCase
 
 
 @tagged("post_install", "-at_install")
-class TestSyncConcurrency(TransactionCase):
+class TestSyncConcurrency(ConcurrencyCase):
     def setUp(self):
         super().setUp()
         self.admin_id = self.env.ref("base.user_admin").id
-        self.cursors = []
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with self.committed() as env:
             customer = env["res.partner"].create({"name": f"Sync race {uuid.uuid4().hex[:6]}"})
             orders = env["field.work.order"].create([
                 {"partner_id": customer.id, "description": name} for name in ("X", "Y")
             ])
             self.customer_id, (self.x_id, self.y_id) = customer.id, orders.ids
-        self.addCleanup(self._cleanup)
+        self.on_cleanup(self._delete)
 
-    def _cleanup(self):
-        for cr in self.cursors:
-            if not cr.closed:
-                cr.rollback()
-                cr.close()
-        with self.registry.cursor() as cr:
-            ids = (self.x_id, self.y_id)
-            cr.execute(SQL("DELETE FROM mail_message WHERE model = 'field.work.order' AND res_id IN %s",
-                           ids))
-            cr.execute(SQL("DELETE FROM field_work_order_sync_operation WHERE order_id IN %s", ids))
-            cr.execute(SQL("DELETE FROM field_work_order_sync_tombstone WHERE order_id IN %s", ids))
-            cr.execute(SQL("DELETE FROM field_work_order WHERE id IN %s", ids))
-            cr.execute(SQL("DELETE FROM res_partner WHERE id = %s", self.customer_id))
+    def _delete(self, cr):
+        ids = (self.x_id, self.y_id)
+        cr.execute(SQL("DELETE FROM field_work_order_sync_operation WHERE order_id IN %s", ids))
+        cr.execute(SQL("DELETE FROM field_work_order_sync_tombstone WHERE order_id IN %s", ids))
+        self.delete(cr, "field.work.order", ids)
+        cr.execute(SQL("DELETE FROM res_partner WHERE id = %s", self.customer_id))
 
-    def cursor(self):
-        cr = self.registry.cursor()
-        self.cursors.append(cr)
-        return cr
-
-    def env_of(self, cr):
-        return api.Environment(cr, self.admin_id, {})
+    def env_of(self, cr, uid=None):
+        return super().env_of(cr, uid or self.admin_id)
 
     def pull(self, cursor):
         """Our two orders as an incremental pull from ``cursor`` delivers them, and the page.
@@ -145,25 +129,12 @@ class TestSyncConcurrency(TransactionCase):
         first, second = self.cursor(), self.cursor()
         second.execute("SELECT 1")
         self.assertEqual(self.push(first, op_uuid)["status"], "applied")  # not committed yet
-        outcome = {}
         env2 = self.env_of(second)  # outside the thread: building it takes the registry lock
-
-        def race():
-            try:
-                outcome["result"] = env2["field.work.order"].sync_push([self.op(op_uuid)])[0]
-            except Exception as exc:  # noqa: BLE001 - reported to the main thread
-                outcome["error"] = exc
-
-        thread = threading.Thread(target=race)
-        thread.start()
-        thread.join(1.5)
-        self.assertTrue(thread.is_alive(), "the second insert should wait for the first")
+        outcome = self.start(lambda: env2["field.work.order"].sync_push([self.op(op_uuid)])[0])
+        self.assertTrue(outcome.waits(1.5), "the second insert should wait for the first")
         first.commit()
-        thread.join(30)
-        if thread.is_alive():
-            stack = "".join(traceback.format_stack(sys._current_frames()[thread.ident]))
-            self.fail(f"second push still blocked:\n{stack}")
-        self.assertIsInstance(outcome.get("error"), pgerrors.SerializationFailure, outcome)
+        self.finish(outcome)
+        self.assertIsInstance(outcome.error, pgerrors.SerializationFailure, outcome.result)
         second.rollback()
         result = self.push(second, op_uuid)
         second.commit()

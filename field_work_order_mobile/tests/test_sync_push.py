@@ -143,7 +143,7 @@ class TestSyncPush(SyncCommon):
             self.op(self.order, "photo", {"kind": "after"}),
         )
         self.assertEqual([r["status"] for r in (ok, not_png, missing)], ["applied", "error", "error"])
-        self.assertEqual(not_png["message"], "The photo is not a readable image (PNG, JPEG...).")
+        self.assertEqual(not_png["message"], "The photo is not a photo: send JPEG, PNG, GIF or WebP images.")
         photo = self.order.photo_ids
         self.assertEqual((photo.kind, fields.Datetime.to_string(photo.taken_on)),
                          ("before", self.t("09:05")))
@@ -153,7 +153,7 @@ class TestSyncPush(SyncCommon):
         big = base64.b64encode(b"\0" * (2 * 1024 * 1024)).decode()
         too_big, = self.push(self.tech, self.op(self.order, "photo", {"image": big}))
         self.assertEqual((too_big["status"], too_big["message"]),
-                         ("error", "The photo is 2.0 MB, more than the 1 MB allowed."))
+                         ("error", "The photo is too large (2.0 MB): photos may be at most 1.0 MB."))
         self.assertEqual(len(self.order.photo_ids), 1)
 
         signed, = self.push(self.tech, self.op(
@@ -341,7 +341,7 @@ class TestSyncPush(SyncCommon):
         self.assertEqual(results[0]["current"], False)  # nothing about others' orders leaks
         self.assertIn("Unknown operation type 'fly'", results[2]["message"])
         self.assertIn("uuid", results[3]["message"])
-        self.assertEqual(results[4]["message"], "payload.body must be a non-empty text.")
+        self.assertEqual(results[4]["message"], "payload.body must be text.")
         self.assertEqual(results[5]["message"], "payload must be a dict.")
         self.assertIn("order_id must be a work order id", results[6]["message"])
         self.assertEqual(results[7]["message"], "payload.product_id must be a product id.")

@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import psycopg2
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 
+from scripts._odoo_server import connect, db_params  # noqa: E402
 from sync_client import AuthError, JsonRpcTransport, SyncClient, TransportError  # noqa: E402
 from sync_client._exceptions import SyncError  # noqa: E402
-from tests._odoo import db_params  # noqa: E402
 
 WIRE = "%Y-%m-%d %H:%M:%S"
 RESULTS = ROOT / "tests" / "bench" / "results"
@@ -73,7 +72,7 @@ class Cluster:
     def pushing(self, n):
         """HTTP workers of node ``n`` in the middle of a writing request (a push: pulls and board reads
         write nothing), as their database sessions show: a transaction that has written."""
-        with pg(self.db) as conn, conn.cursor() as cr:
+        with connect(self.db) as conn, conn.cursor() as cr:
             cr.execute("SELECT client_port FROM pg_stat_activity WHERE datname = %s "
                        "AND backend_xid IS NOT NULL", [self.db])
             ports = {port for (port,) in cr.fetchall()}
@@ -129,12 +128,6 @@ class Cluster:
                           # complete request: no client got an answer from it, none failed.
                           and "Request timed out" not in line]
         return found
-
-
-def pg(db):
-    conn = psycopg2.connect(dbname=db, **db_params())
-    conn.autocommit = True
-    return conn
 
 
 class Admin:
@@ -208,7 +201,7 @@ def prepare(admin, technicians, orders_each, dispatchers=2, email_every=4):
     for chunk in range(0, n, 50):
         admin("field.work.order", "action_schedule", ids[chunk:chunk + 50])
     # Created "an hour ago", so device times of the run are after the orders existed.
-    with pg(admin.db) as conn, conn.cursor() as cr:
+    with connect(admin.db) as conn, conn.cursor() as cr:
         cr.execute("UPDATE field_work_order SET create_date = create_date - interval '2 hours', "
                    "date_last_state_update = date_last_state_update - interval '2 hours' "
                    "WHERE id = ANY(%s)", [ids])
@@ -434,7 +427,7 @@ def wait_reports(db, order_ids, timeout):
     """Wait until the report cron (on either node) has taken every flagged order of the run."""
     deadline = time.time() + timeout
     while True:
-        with pg(db) as conn, conn.cursor() as cr:
+        with connect(db) as conn, conn.cursor() as cr:
             cr.execute("SELECT count(*) FROM field_work_order WHERE report_to_send AND id = ANY(%s)",
                        [order_ids])
             left = cr.fetchone()[0]
@@ -451,7 +444,7 @@ def check_invariants(db, data, acked, queued):
     """
     ids = [i for order_ids in data.orders.values() for i in order_ids]
     checks = {}
-    conn = pg(db)
+    conn = connect(db)
     cr = conn.cursor()
 
     # 1. Every acknowledged operation applied exactly once; nothing applied that was not acknowledged.

@@ -204,12 +204,13 @@ def run(server, args):
         page.goto(f"{server.url}/field-service")
         wait_for_jobs(page, len(orders))
         page.wait_for_function(
-            "caches.open('fwo-app-v1').then(c => c.match('/web/sign/get_fonts/?fwo-post')).then(Boolean)",
+            "caches.open(odoo.loader.modules.get('@web/session').session.fwo_app.cache)"
+            ".then(c => c.match('/web/sign/get_fonts/?fwo-post')).then(Boolean)",
             timeout=60000,
         )
         page.wait_for_load_state("networkidle")
         figures["offline_cache_kb"] = round(page.evaluate("""async () => {
-            const cache = await caches.open('fwo-app-v1');
+            const cache = await caches.open(odoo.loader.modules.get('@web/session').session.fwo_app.cache);
             let total = 0;
             for (const request of await cache.keys()) {
                 total += (await (await cache.match(request)).arrayBuffer()).byteLength;

@@ -295,7 +295,7 @@ def fault_photo(cluster, args, tmp):
             report = client.push()
             refused = client.conflicts()
             message = refused[0].message if refused else ""
-            expected = (f"The photo is {len(big) / 1024 / 1024:.1f} MB, more than the 1 MB allowed.")
+            expected = (f"The photo is too large ({len(big) / 1024 / 1024:.1f} MB): photos may be at most 1.0 MB.")
             checks["the photo alone is refused, with a message saying why"] = (
                 [] if (report.applied, report.errors, [op.uuid for op in refused], message)
                 == (2, 1, [photo.uuid], expected) else [f"{report} {message!r}"])

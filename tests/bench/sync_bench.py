@@ -25,27 +25,20 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import odoorpc
-import psycopg2
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from scripts._odoo_server import OdooServer, db_exists  # noqa: E402
 from sync_client import SyncClient, XmlRpcTransport  # noqa: E402
-from tests._odoo import OdooServer, db_params  # noqa: E402
 from tests._rpc import Rpc  # noqa: E402
 
 WIRE = "%Y-%m-%d %H:%M:%S"
 
 
 def ensure_db(db):
-    conn = psycopg2.connect(dbname="postgres", **db_params())
-    conn.autocommit = True
-    with conn.cursor() as cr:
-        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db])
-        exists = cr.fetchone()
-    conn.close()
-    if exists:
+    if db_exists(db):
         return
     print(f"creating database {db} with our addons (about a minute)...", flush=True)
     cmd = OdooServer(db).command() + [

@@ -47,15 +47,14 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import psycopg2
 import requests
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from scripts._odoo_server import OdooServer, connect, db_exists, drop_database  # noqa: E402
 from sync_client import SyncClient, XmlRpcTransport  # noqa: E402
-from tests._odoo import OdooServer, db_params  # noqa: E402
 
 WIRE = "%Y-%m-%d %H:%M:%S"
 MODULES = "field_work_order,field_work_order_mobile,repair,sale_management,sale_stock"
@@ -80,35 +79,22 @@ REQUEST = re.compile(r'"POST /(?:jsonrpc|xmlrpc/2/object) HTTP[^"]*" 200 - (\d+)
 # ----------------------------------------------------------------------------
 # Database and server
 # ----------------------------------------------------------------------------
-def pg(dbname):
-    conn = psycopg2.connect(dbname=dbname, **db_params())
-    conn.autocommit = True
-    return conn
-
-
-def db_exists(name):
-    with pg("postgres") as conn, conn.cursor() as cr:
-        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        return bool(cr.fetchone())
-
-
 def ensure_db(db, base, fresh):
     """``db`` copied from the template database ``base`` (installed once); dropped first when ``fresh``."""
     filestore = ROOT / ".odoo" / "filestore"
-    conn = pg("postgres")
-    cr = conn.cursor()
     if fresh:
-        cr.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        drop_database(db)
         shutil.rmtree(filestore / db, ignore_errors=True)
     if db_exists(db):
-        conn.close()
         return False
     if not db_exists(base):
         print(f"creating the template database {base} ({MODULES}; a few minutes)...", flush=True)
         subprocess.run(OdooServer(base).command() + [
             "-i", MODULES, "--without-demo=all", "--stop-after-init", "--log-level=warn",
         ], check=True)
-    cr.execute(f'CREATE DATABASE "{db}" TEMPLATE "{base}"')
+    conn = connect()
+    with conn.cursor() as cr:
+        cr.execute(f'CREATE DATABASE "{db}" TEMPLATE "{base}"')
     conn.close()
     if (filestore / base).exists():
         shutil.copytree(filestore / base, filestore / db, dirs_exist_ok=True)

@@ -5,9 +5,13 @@
  * server does not: the shell and the static files the app needs to start.
  * Reads and writes of data never go through the cache: they are JSON-RPC
  * calls, and the app keeps its data in IndexedDB.
+ *
+ * The controller serves it after a line defining APP: the app's URL and cache
+ * names (controllers/main.py).
  */
-const CACHE = "fwo-app-v1";
-const SHELL = "/field-service";
+/* global APP */
+const CACHE = APP.cache;
+const SHELL = APP.url;
 // POST routes whose answer the app needs offline, stored under a GET key.
 const CACHED_POSTS = ["/web/sign/get_fonts/"];
 const STATIC_PREFIXES = [
@@ -23,7 +27,7 @@ self.addEventListener("activate", (event) => {
     event.waitUntil(
         caches
             .keys()
-            .then((keys) => Promise.all(keys.filter((k) => k.startsWith("fwo-app-") && k !== CACHE).map((k) => caches.delete(k))))
+            .then((keys) => Promise.all(keys.filter((k) => k.startsWith(APP.cache_prefix) && k !== CACHE).map((k) => caches.delete(k))))
             .then(() => self.clients.claim())
     );
 });

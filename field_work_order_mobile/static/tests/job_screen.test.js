@@ -4,10 +4,11 @@ import { animationFrame } from "@odoo/hoot-mock";
 import { contains, mountWithCleanup } from "@web/../tests/web_test_helpers";
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
 import { FieldServiceApp } from "@field_work_order_mobile/app/app";
-import { AppDatabase, databaseName } from "@field_work_order_mobile/app/db";
-import { mapsUrl } from "@field_work_order_mobile/app/job_view";
-import { OfflineError, wireTime } from "@field_work_order_mobile/app/operation_queue";
-import { SyncStore } from "@field_work_order_mobile/app/sync_store";
+import { AppDatabase, databaseName } from "@field_work_order_mobile/app/store/db";
+import { mapsUrl } from "@field_work_order_mobile/app/models/job";
+import { OfflineError, wireTime } from "@field_work_order_mobile/app/store/operation_queue";
+import { SyncStore } from "@field_work_order_mobile/app/store/sync_store";
+import { publishedRules } from "@field_work_order_mobile/../tests/helpers/rules";
 
 /**
  * The technician app mounted whole (status bar, My Jobs, the job screen,
@@ -79,9 +80,10 @@ function makeJob(values = {}) {
  * an empty catalog, and pushes answered by `answer(op)` (applied by
  * default) or refused with OfflineError while `offline` is set.
  */
-function fakeServer(job) {
+function fakeServer(job, rules = publishedRules()) {
     const server = {
         job,
+        rules,
         offline: false,
         pushes: [],
         answer: (op) => ({ uuid: op.uuid, status: "applied", message: "", version: job.version + 1 }),
@@ -113,6 +115,7 @@ function fakeServer(job) {
                         job_types: [],
                         checklist_templates: [],
                         settings: { signature_required: false, photo_max_mb: 10 },
+                        rules: server.rules,
                     };
                 case "sync_push":
                     server.pushes.push(kwargs.operations);
@@ -356,4 +359,46 @@ test("a refused photo stays on its thumbnail with the server's message", async (
     await contains(".o_fwo_thumb_refused .o_fwo_discard").click();
     await until(() => !store.queue.operations.length, "discarded");
     expect(".o_fwo_thumb_refused").toHaveCount(0);
+});
+
+test("the buttons and the queued transitions follow the rules the server publishes", async () => {
+    // The server's table changed: hold also from scheduled, complete also from on hold, a new label.
+    const rules = publishedRules();
+    rules.transitions.hold.from.push("scheduled");
+    rules.transitions.complete.from.push("on_hold");
+    rules.states.find((state) => state.value === "on_hold").label = "Paused";
+    const job = makeJob({ checklist: [{ id: 32, name: "Customer briefed", required: false, done: false }] });
+    const server = fakeServer(job, rules);
+    const { store } = await openJob(server);
+    server.offline = true;
+
+    expect(".o_fwo_next_step").toHaveText("Start");
+    expect(queryAllTexts(".o_fwo_step button")).toEqual(["Start", "Hold", "On my way"]);
+
+    await contains(".o_fwo_hold").click();
+    await until(() => store.queue.operations.length === 1 && !store.running, "hold queued");
+    expect(store.queue.operations[0]).toMatchObject({ type: "hold", base_version: 3 });
+    expect(".o_fwo_job .o_fwo_state").toHaveText("Paused");
+    expect(store.jobView(1)).toMatchObject({ state: "on_hold", date_started: false, labor: [] });
+    expect(queryAllTexts(".o_fwo_step button")).toEqual(["Resume", "Complete", "On my way"]);
+
+    await contains(".o_fwo_complete").click();
+    await contains(".o_fwo_complete_confirm").click();
+    await until(() => store.queue.operations.length === 2 && !store.running, "complete queued");
+    const complete = store.queue.operations[1];
+    expect(complete.type).toBe("complete");
+    expect(store.jobView(1)).toMatchObject({ state: "done", date_completed: complete.at });
+    expect(".o_fwo_job .o_fwo_state").toHaveText("Done");
+    expect(".o_fwo_completed").toHaveCount(1);
+    expect(".o_fwo_step button").toHaveCount(0);
+});
+
+test("before the first sync of the rules, jobs are listed but nothing can be done on them", async () => {
+    const server = fakeServer(makeJob(), null); // a server that publishes no rules
+    await openJob(server);
+    expect(".o_fwo_job .o_fwo_state").toHaveText("scheduled");
+    expect(".o_fwo_step button").toHaveCount(0);
+    expect(".o_fwo_idle").toHaveText("Nothing to do on this job while it is scheduled.");
+    expect(".o_fwo_add_material").toHaveCount(0);
+    expect(".o_fwo_photo_input").toHaveCount(0);
 });

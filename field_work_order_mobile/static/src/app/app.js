@@ -3,11 +3,11 @@ import { session } from "@web/session";
 import { user } from "@web/core/user";
 import { browser } from "@web/core/browser/browser";
 import { MainComponentsContainer } from "@web/core/main_components_container";
-import { JobList } from "./job_list";
-import { JobScreen } from "./job_screen";
-import { StatusBar } from "./status_bar";
-import { SYNC_INTERVAL, SyncStore } from "./sync_store";
-import { prepareOffline } from "./offline_cache";
+import { JobList } from "@field_work_order_mobile/app/screens/job_list/job_list";
+import { JobScreen } from "@field_work_order_mobile/app/screens/job_screen/job_screen";
+import { StatusBar } from "@field_work_order_mobile/app/components/status_bar/status_bar";
+import { SYNC_INTERVAL, SyncStore } from "@field_work_order_mobile/app/store/sync_store";
+import { prepareOffline } from "@field_work_order_mobile/app/store/offline_cache";
 
 /** `#job=42` opens job 42: the phone's back button returns to My Jobs. */
 function jobIdFromHash() {

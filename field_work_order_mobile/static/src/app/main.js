@@ -2,8 +2,8 @@ import { whenReady } from "@odoo/owl";
 import { mountComponent } from "@web/env";
 import { session } from "@web/session";
 import { user } from "@web/core/user";
-import { FieldServiceApp } from "./app";
-import { SyncStore } from "./sync_store";
+import { FieldServiceApp } from "@field_work_order_mobile/app/app";
+import { SyncStore } from "@field_work_order_mobile/app/store/sync_store";
 
 /** Boots the technician app on /field-service (not loaded in unit tests, which mount it themselves). */
 (async () => {

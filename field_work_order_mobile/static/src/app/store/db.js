@@ -5,7 +5,7 @@
  * technician logging in on the same phone never reads or sends the first
  * one's jobs or queue.
  */
-export const STORES = {
+const STORES = {
     jobs: { keyPath: "id" }, // orders as sync_pull delivered them
     queue: { keyPath: "seq", autoIncrement: true }, // operations not yet acknowledged
     meta: { keyPath: "key" }, // cursor, last sync, reference data
@@ -89,10 +89,6 @@ export class AppDatabase {
         return this.transaction([storeName], "readwrite", (s) =>
             Promise.all(keys.map((k) => promisify(s[storeName].delete(k))))
         );
-    }
-
-    clear(storeName) {
-        return this.transaction([storeName], "readwrite", (s) => promisify(s[storeName].clear()));
     }
 
     async getMeta(key, fallback = undefined) {

@@ -1,8 +1,11 @@
 import { rpc } from "@web/core/network/rpc";
+import { session } from "@web/session";
 
-/** Must match CACHE in static/sw/service_worker.js. */
-export const CACHE_NAME = "fwo-app-v1";
-export const APP_URL = "/field-service";
+/** The app's URL and cache name, as the server defines them (controllers/main.py). */
+export function appSettings() {
+    return session.fwo_app;
+}
+
 /** Loaded on demand by Odoo's signature and barcode components: needed offline too. */
 const LAZY_FILES = [
     "/web/static/lib/signature_pad/signature_pad.umd.js",
@@ -22,15 +25,16 @@ export async function prepareOffline() {
     if (!("serviceWorker" in navigator) || !globalThis.caches) {
         return false;
     }
-    await navigator.serviceWorker.register(`${APP_URL}/service-worker.js`, { scope: APP_URL });
-    const cache = await caches.open(CACHE_NAME);
+    const { url: appUrl, cache: cacheName } = appSettings();
+    await navigator.serviceWorker.register(`${appUrl}/service-worker.js`, { scope: appUrl });
+    const cache = await caches.open(cacheName);
     const loaded = performance
         .getEntriesByType("resource")
         .map((entry) => new URL(entry.name))
         .filter((url) => url.origin === location.origin && CACHED_PREFIXES.some((p) => url.pathname.startsWith(p)))
         .map((url) => url.pathname + url.search);
     // The shell itself is refreshed by the worker on each visit: here only the first time.
-    const urls = [...new Set([APP_URL, ...loaded, ...LAZY_FILES])];
+    const urls = [...new Set([appUrl, ...loaded, ...LAZY_FILES])];
     const missing = [];
     for (const url of urls) {
         if (!(await cache.match(url))) {

@@ -1,18 +1,18 @@
 import { reactive } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
 import { ConnectionLostError, rpc, RPCError } from "@web/core/network/rpc";
-import { AppDatabase, databaseName } from "./db";
-import { applyPending } from "./job_view";
-import { LoginNeededError, OfflineError, OperationQueue, wireTime } from "./operation_queue";
+import { AppDatabase, databaseName } from "@field_work_order_mobile/app/store/db";
+import { applyPending } from "@field_work_order_mobile/app/models/job";
+import { NO_RULES } from "@field_work_order_mobile/app/models/rules";
+import { LoginNeededError, OfflineError, OperationQueue, wireTime } from "@field_work_order_mobile/app/store/operation_queue";
 
 /** Pull page size, and how long reference data (catalog, van stock) stays fresh. */
-export const PULL_LIMIT = 200;
-export const REFERENCE_MAX_AGE = 60 * 60 * 1000;
+const PULL_LIMIT = 200;
+const REFERENCE_MAX_AGE = 60 * 60 * 1000;
 /** While the app is open and visible, sync this often even if nothing happens. */
 export const SYNC_INTERVAL = 60 * 1000;
 
 /** JSON-RPC to field.work.order, with the failures the app handles told apart. */
-export async function callServer(method, kwargs) {
+async function callServer(method, kwargs) {
     try {
         return await rpc(
             `/web/dataset/call_kw/field.work.order/${method}`,
@@ -55,7 +55,15 @@ export class SyncStore {
             pending: 0,
             failed: 0,
             revision: 0, // bumped on every change screens must redraw for
-            reference: { products: [], van: false, stock: [], lots: [], job_types: [], checklist_templates: [], settings: {} },
+            reference: {
+                products: [],
+                van: false,
+                stock: [],
+                lots: [],
+                job_types: [],
+                checklist_templates: [],
+                settings: {},
+            },
         });
         this.queue.addEventListener("change", () => this._refresh());
     }
@@ -91,15 +99,20 @@ export class SyncStore {
         this.state.revision++;
     }
 
+    /** The server's states, transitions and limits (models/rules.js), as last synced. */
+    get rules() {
+        return this.state.reference.rules || NO_RULES; // a phone synced before the rules were published
+    }
+
     /** Every job as the technician should see it now (server copy + queued actions). */
     get jobViews() {
         const ops = this.queue.operations;
-        return [...this.jobs.values()].map((job) => applyPending(job, ops, this.user));
+        return [...this.jobs.values()].map((job) => applyPending(job, ops, this.user, this.rules));
     }
 
     jobView(id) {
         const job = this.jobs.get(id);
-        return job && applyPending(job, this.queue.operations, this.user);
+        return job && applyPending(job, this.queue.operations, this.user, this.rules);
     }
 
     /** The queued operations of a job the server refused (error or conflict). */
@@ -159,11 +172,12 @@ export class SyncStore {
         this.state.syncing = true;
         try {
             await this.queue.flush();
-            await this.pull();
+            // The reference data first: the jobs are shown and acted on through its rules.
             const fetched = this.state.reference.fetched_at || 0;
-            if (forceReference || Date.now() - fetched > REFERENCE_MAX_AGE) {
+            if (forceReference || !this.state.reference.rules || Date.now() - fetched > REFERENCE_MAX_AGE) {
                 await this.pullReference();
             }
+            await this.pull();
             this.state.online = true;
             this.state.loginNeeded = false;
             this.state.error = "";
@@ -226,7 +240,7 @@ export class SyncStore {
         } while (page.has_more);
     }
 
-    /** The catalog, the van's stock and the other lists the app needs offline. */
+    /** The catalog, the van's stock, the rules and the other lists the app needs offline. */
     async pullReference() {
         let afterId = false;
         let page;
@@ -244,6 +258,7 @@ export class SyncStore {
             job_types: page.job_types,
             checklist_templates: page.checklist_templates,
             settings: page.settings,
+            rules: page.rules,
             fetched_at: Date.now(),
         };
         await this.db.setMeta("reference", reference);
@@ -254,23 +269,4 @@ export class SyncStore {
         this.queue.destroy();
         this.db.close();
     }
-}
-
-/** Human words for a refused operation, shown on its job. */
-export function operationLabel(op) {
-    const labels = {
-        start: _t("Start"),
-        hold: _t("Hold"),
-        on_my_way: _t("On my way"),
-        resume: _t("Resume"),
-        complete: _t("Complete"),
-        note: _t("Note"),
-        material: _t("Material"),
-        labor: _t("Labor"),
-        photo: _t("Photo"),
-        signature: _t("Signature"),
-        checklist: _t("Checklist"),
-        set: _t("Site details"),
-    };
-    return labels[op.type] || op.type;
 }

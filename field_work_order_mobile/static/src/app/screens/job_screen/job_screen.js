@@ -1,25 +1,42 @@
 import { Component, onWillUnmount, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
-import { addressLine, formatDuration, mapsUrl, NEXT_STEP, openRequiredItems, secondsOnSite } from "./job_view";
-import { formatSlot, formatWhen, PHOTO_KINDS, PRIORITY_LABELS, STATE_LABELS } from "./format";
-import { operationLabel } from "./sync_store";
-import { preparePhoto } from "./photo";
-import { CompleteDialog, MaterialDialog, SignatureDialog } from "./dialogs";
+import { addressLine, mapsUrl, openRequiredItems, secondsOnSite } from "@field_work_order_mobile/app/models/job";
+import { stateKind, stateOf, targetState, workerTransitions } from "@field_work_order_mobile/app/models/rules";
+import {
+    formatDuration,
+    formatSlot,
+    formatWhen,
+    operationLabel,
+    PHOTO_KIND_LABELS,
+} from "@field_work_order_mobile/app/utils/format";
+import { preparePhoto } from "@field_work_order_mobile/app/utils/photo";
+import { CompleteDialog } from "@field_work_order_mobile/app/components/complete_dialog/complete_dialog";
+import { MaterialDialog } from "@field_work_order_mobile/app/components/material_dialog/material_dialog";
+import { SignatureDialog } from "@field_work_order_mobile/app/components/signature_dialog/signature_dialog";
 
-/** What a technician may change on site (the server's SITE_FIELDS), in the order shown. */
-export const SITE_FIELDS = {
+/** Names of the site fields; which fields a technician may change is the server's (rules.set_fields). */
+const SITE_FIELD_LABELS = {
     unit_number: _t("Unit"),
     access_instructions: _t("Access instructions"),
     site_contact_name: _t("Site contact"),
     site_contact_phone: _t("Site contact phone"),
 };
 
-const STEP_LABELS = {
-    start: _t("Start"),
-    resume: _t("Resume"),
-    complete: _t("Complete"),
+/**
+ * How the transitions look, in the order their buttons come: the first one
+ * the rules allow is the big button, the others are below it. Which ones
+ * show is the server's (models/rules.js); a transition not listed here shows
+ * last, under its name.
+ */
+const ACTION_STYLES = {
+    start: { colour: "primary" },
+    resume: { colour: "primary" },
+    complete: { colour: "success" },
+    hold: { colour: "secondary" },
+    on_my_way: { colour: "primary", icon: "fa-car" },
 };
+const ACTION_ORDER = Object.keys(ACTION_STYLES);
 
 /** One job: what the technician needs on site, and every action they take there. */
 export class JobScreen extends Component {
@@ -30,20 +47,42 @@ export class JobScreen extends Component {
         this.dialog = useService("dialog");
         this.notification = useService("notification");
         this.storeState = useState(this.props.store.state); // redraw when the store changes
-        this.ui = useState({ now: new Date(), photoKind: "before", note: "", busy: false });
+        this.ui = useState({ now: new Date(), photoKind: false, note: "", busy: false });
         this.site = useState({ editing: false, values: {} });
         this.timer = setInterval(() => (this.ui.now = new Date()), 1000);
         onWillUnmount(() => clearInterval(this.timer));
-        Object.assign(this, {
-            stateLabels: STATE_LABELS,
-            priorityLabels: PRIORITY_LABELS,
-            photoKinds: PHOTO_KINDS,
-            photoKindList: Object.keys(PHOTO_KINDS),
-            siteFields: SITE_FIELDS,
-            siteFieldList: Object.keys(SITE_FIELDS),
-            formatWhen,
-            operationLabel,
-        });
+        Object.assign(this, { formatWhen, operationLabel });
+    }
+
+    get rules() {
+        void this.storeState.reference;
+        return this.props.store.rules;
+    }
+
+    get jobState() {
+        return stateOf(this.rules, this.job.state);
+    }
+
+    /** working, paused, open, closed or ended: the badge's colour. */
+    get stateKind() {
+        return stateKind(this.rules, this.job);
+    }
+
+    get siteFieldList() {
+        return this.rules.set_fields;
+    }
+
+    siteFieldLabel(name) {
+        return SITE_FIELD_LABELS[name] || name;
+    }
+
+    /** The kind of the next photo: the technician's choice, else the first kind the server takes. */
+    get photoKind() {
+        return this.ui.photoKind || this.rules.photo_kinds[0];
+    }
+
+    photoKindLabel(kind) {
+        return PHOTO_KIND_LABELS[kind] || kind;
     }
 
     get job() {
@@ -66,16 +105,33 @@ export class JobScreen extends Component {
         return mapsUrl(this.job);
     }
 
-    get nextStep() {
-        return NEXT_STEP[this.job.state] || false;
+    /** The buttons: the transitions the rules let the technician take now, in ACTION_STYLES' order. */
+    get actions() {
+        const rank = (name) => (ACTION_ORDER.includes(name) ? ACTION_ORDER.indexOf(name) : ACTION_ORDER.length);
+        return workerTransitions(this.rules, this.job.state)
+            .sort((a, b) => rank(a) - rank(b))
+            .map((name) => ({
+                name,
+                label: operationLabel(name),
+                colour: ACTION_STYLES[name]?.colour || "primary",
+                icon: ACTION_STYLES[name]?.icon,
+                sending: this.job.queuedTransitions.includes(name),
+            }));
     }
 
-    get nextStepLabel() {
-        return STEP_LABELS[this.nextStep];
-    }
-
+    /** Lines, photos, notes and site details can be changed while the job is open and has a next step. */
     get canWork() {
-        return ["in_progress", "on_hold", "scheduled"].includes(this.job.state);
+        return this.jobState.open && this.actions.length > 0;
+    }
+
+    /** The timer of the technician's time on the job, once they have some, while it is open. */
+    get showTimer() {
+        return this.jobState.open && this.job.labor.some((line) => line.user_id === this.userId);
+    }
+
+    /** Why there is no button: nothing the technician can do in this state. */
+    get idleMessage() {
+        return _t("Nothing to do on this job while it is %(state)s.", { state: this.jobState.label });
     }
 
     get timerText() {
@@ -103,24 +159,19 @@ export class JobScreen extends Component {
         await this.props.store.act(this.job, type, payload, display);
     }
 
-    async onNextStep() {
-        const step = this.nextStep;
-        if (step === "complete") {
-            return this.onComplete();
+    /**
+     * A transition closing the job goes through the last checks and the
+     * summary first; any other is queued at once (on my way tells the office,
+     * and the customer if the company sends that email).
+     */
+    onAction(name) {
+        if (targetState(this.rules, this.rules.transitions[name], this.job.state).closed) {
+            return this.onClose(name);
         }
-        await this.act(step);
+        return this.act(name);
     }
 
-    onHold() {
-        return this.act("hold");
-    }
-
-    /** Tells the office, and the customer if the company sends that email, that you are coming. */
-    onMyWay() {
-        return this.act("on_my_way");
-    }
-
-    onComplete() {
+    onClose(name) {
         const missing = this.openRequired;
         if (missing.length) {
             this.notification.add(
@@ -138,7 +189,7 @@ export class JobScreen extends Component {
         this.dialog.add(CompleteDialog, {
             job: this.job,
             seconds: secondsOnSite(this.job, this.userId, new Date()),
-            onConfirm: () => this.act("complete"),
+            onConfirm: () => this.act(name),
         });
     }
 
@@ -147,9 +198,19 @@ export class JobScreen extends Component {
         ev.target.value = "";
         this.ui.busy = true;
         try {
+            const maxBytes = this.rules.limits.photo_max_mb * 1024 * 1024;
             for (const file of files) {
-                const { image } = await preparePhoto(file);
-                await this.act("photo", { image, kind: this.ui.photoKind });
+                const image = await preparePhoto(file);
+                if ((image.length * 3) / 4 > maxBytes) {
+                    this.notification.add(
+                        _t("This photo is larger than %(mb)s MB, the most Odoo accepts.", {
+                            mb: this.rules.limits.photo_max_mb,
+                        }),
+                        { type: "warning" }
+                    );
+                    continue;
+                }
+                await this.act("photo", { image, kind: this.photoKind });
             }
         } finally {
             this.ui.busy = false;
@@ -214,7 +275,7 @@ export class JobScreen extends Component {
         const server = this.props.store.jobs.get(op.order_id) || {};
         return Object.entries(op.payload.fields || {}).map(([name, mine]) => ({
             name,
-            label: SITE_FIELDS[name] || name,
+            label: this.siteFieldLabel(name),
             mine: mine || "—",
             server: server[name] || "—",
         }));
@@ -234,7 +295,7 @@ export class JobScreen extends Component {
             return "";
         }
         return _t("On the server: %(state)s (version %(version)s)", {
-            state: STATE_LABELS[op.current.state] || op.current.state,
+            state: stateOf(this.rules, op.current.state).label,
             version: op.current.version,
         });
     }

@@ -1,6 +1,6 @@
 /** Longest side of a photo sent by the app, in pixels, and its JPEG quality. */
-export const PHOTO_MAX_SIDE = 1920;
-export const PHOTO_QUALITY = 0.85;
+const PHOTO_MAX_SIDE = 1920;
+const PHOTO_QUALITY = 0.85;
 
 async function decode(file) {
     if (globalThis.createImageBitmap) {
@@ -22,7 +22,7 @@ async function decode(file) {
 export async function preparePhoto(file) {
     const bitmap = await decode(file);
     if (!bitmap) {
-        return { image: await toBase64(file), width: 0, height: 0 };
+        return toBase64(file);
     }
     const scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
     const width = Math.round(bitmap.width * scale);
@@ -33,10 +33,10 @@ export async function preparePhoto(file) {
     canvas.getContext("2d").drawImage(bitmap, 0, 0, width, height);
     bitmap.close?.();
     const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", PHOTO_QUALITY));
-    return { image: await toBase64(blob), width, height };
+    return toBase64(blob);
 }
 
-export function toBase64(blob) {
+function toBase64(blob) {
     return new Promise((resolve, reject) => {
         const reader = new FileReader();
         reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");

@@ -4,16 +4,8 @@
  * done the moment it is safely stored on the phone. Pure functions: the
  * server's copy is never modified, a later pull simply replaces it.
  */
-
-const OPEN_STATES = ["draft", "scheduled", "in_progress", "on_hold"];
-const DONE_STATES = ["done", "verified"];
-
-/** Next step of a job in this state: the one big button. */
-export const NEXT_STEP = {
-    scheduled: "start",
-    in_progress: "complete",
-    on_hold: "resume",
-};
+import { parseUtc } from "@field_work_order_mobile/app/utils/format";
+import { stateKind, stateOf, targetState, transitionOf } from "@field_work_order_mobile/app/models/rules";
 
 function closeLabor(labor, userId, at) {
     return labor.map((l) => (l.user_id === userId && !l.date_end ? { ...l, date_end: at } : l));
@@ -26,37 +18,51 @@ function openLabor(labor, userId, userName, at, seq) {
     ];
 }
 
-/** The job with the pending operations `ops` (in queue order) applied, as the server would. */
-export function applyPending(job, ops, user) {
-    let view = { ...job, queued: 0 };
+/**
+ * The job with the pending operations `ops` (in queue order) applied, as the
+ * server would apply them under `rules`. `queuedTransitions` names the
+ * transitions still waiting to be sent.
+ */
+export function applyPending(job, ops, user, rules) {
+    let view = { ...job, queued: 0, queuedTransitions: [] };
     for (const op of ops) {
         if (op.status !== "pending" || op.order_id !== job.id) {
             continue;
         }
-        view = applyOne(view, op, user);
+        const transition = transitionOf(rules, op.type);
+        view = transition ? applyTransition(view, transition, op, user, rules) : applyOne(view, op, user);
         view.queued++;
     }
     return view;
 }
 
+/**
+ * The published state machine applied to the job: its target state; the
+ * technician's labor opens when the job enters a working state and closes
+ * when it leaves one; started when it first works, completed when it closes.
+ */
+function applyTransition(job, transition, op, user, rules) {
+    const from = stateOf(rules, job.state);
+    const to = targetState(rules, transition, job.state);
+    let labor = job.labor;
+    if (from.working && !to.working) {
+        labor = closeLabor(labor, user.id, op.at);
+    } else if (to.working && !from.working) {
+        labor = openLabor(labor, user.id, user.name, op.at, op.seq);
+    }
+    return {
+        ...job,
+        state: to.value,
+        labor,
+        date_started: to.working ? job.date_started || op.at : job.date_started,
+        date_completed: to.closed ? op.at : job.date_completed,
+        queuedTransitions: [...job.queuedTransitions, op.type],
+    };
+}
+
 function applyOne(job, op, user) {
     const p = op.payload;
     switch (op.type) {
-        case "start":
-            return {
-                ...job,
-                state: "in_progress",
-                date_started: job.date_started || op.at,
-                labor: openLabor(job.labor, user.id, user.name, op.at, op.seq),
-            };
-        case "resume":
-            return { ...job, state: "in_progress", labor: openLabor(job.labor, user.id, user.name, op.at, op.seq) };
-        case "hold":
-            return { ...job, state: "on_hold", labor: closeLabor(job.labor, user.id, op.at) };
-        case "complete":
-            return { ...job, state: "done", date_completed: op.at, labor: closeLabor(job.labor, user.id, op.at) };
-        case "on_my_way":
-            return { ...job, on_my_way: op.at };
         case "note":
             return {
                 ...job,
@@ -127,16 +133,13 @@ function dayBounds(now) {
     return [start, end];
 }
 
-export function parseUtc(value) {
-    return value ? new Date(value.replace(" ", "T") + "Z") : null;
-}
-
 /**
  * My Jobs' three lists: today (what is under way, and what is planned
- * today or overdue), upcoming, and recently done (last 14 days). Cancelled
- * jobs only show while something of theirs is still queued.
+ * today or overdue), upcoming, and recently done (last 14 days). Jobs
+ * neither open nor closed (cancelled) only show while something of theirs
+ * is still queued.
  */
-export function groupJobs(jobs, now = new Date(), query = "") {
+export function groupJobs(jobs, rules, now = new Date(), query = "") {
     const todayEnd = dayBounds(now)[1];
     const recent = new Date(now.getTime() - 14 * 24 * 3600 * 1000);
     const needle = query.trim().toLowerCase();
@@ -146,9 +149,10 @@ export function groupJobs(jobs, now = new Date(), query = "") {
             continue;
         }
         const start = parseUtc(job.scheduled_start);
-        if (["in_progress", "on_hold"].includes(job.state)) {
+        const kind = stateKind(rules, job);
+        if (kind === "working" || kind === "paused") {
             groups.today.push(job);
-        } else if (OPEN_STATES.includes(job.state)) {
+        } else if (kind === "open") {
             if (start && start >= todayEnd) {
                 groups.upcoming.push(job);
             } else if (start) {
@@ -156,7 +160,7 @@ export function groupJobs(jobs, now = new Date(), query = "") {
             } else {
                 groups.upcoming.push(job);
             }
-        } else if (DONE_STATES.includes(job.state)) {
+        } else if (kind === "closed") {
             const completed = parseUtc(job.date_completed) || start;
             if (!completed || completed >= recent) {
                 groups.done.push(job);
@@ -172,7 +176,7 @@ export function groupJobs(jobs, now = new Date(), query = "") {
     return groups;
 }
 
-export function searchText(job) {
+function searchText(job) {
     const a = job.service_address || {};
     return [job.name, job.partner?.name, a.name, a.street, a.street2, a.city, a.zip, job.unit_number, job.description, job.job_type]
         .filter(Boolean)
@@ -204,13 +208,6 @@ export function secondsOnSite(job, userId, now = new Date()) {
         }
     }
     return Math.floor(total);
-}
-
-export function formatDuration(seconds) {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
 }
 
 /** Required checklist items not ticked: they block Complete on the device. */

@@ -5,7 +5,7 @@ export const PUSH_BATCH = 100;
 /** ... and about this many bytes of JSON per call, so a day of photos goes in several calls. */
 export const PUSH_BYTES = 8 * 1024 * 1024;
 /** Retry delays after a failed push: 2 s, doubling, at most a minute. */
-export const BACKOFF_BASE = 2000;
+const BACKOFF_BASE = 2000;
 export const BACKOFF_MAX = 60000;
 
 /** The push could not reach the server (offline, server down, proxy error). */
@@ -13,12 +13,12 @@ export class OfflineError extends Error {}
 /** The server answered that the session expired: log in again, the queue stays. */
 export class LoginNeededError extends Error {}
 
-export function backoffDelay(attempt) {
+function backoffDelay(attempt) {
     return Math.min(BACKOFF_BASE * 2 ** Math.max(attempt - 1, 0), BACKOFF_MAX);
 }
 
 /** A device-made id: the same uuid is never applied twice by the server. */
-export function newUuid() {
+function newUuid() {
     if (globalThis.crypto?.randomUUID) {
         return crypto.randomUUID();
     }
@@ -56,7 +56,6 @@ export class OperationQueue extends EventBus {
         this.attempt = 0;
         this.retryTimer = null;
         this.flushing = null;
-        this.nextRetryAt = null;
         // What a scheduled retry runs (the store makes it a whole sync: push, then pull).
         this.retryWith = () => this.flush();
     }
@@ -72,10 +71,6 @@ export class OperationQueue extends EventBus {
 
     get failed() {
         return this.operations.filter((op) => op.status === "error" || op.status === "conflict");
-    }
-
-    forOrder(orderId) {
-        return this.operations.filter((op) => op.order_id === orderId);
     }
 
     /** Persists a new operation; resolves with it once it is on disk. */
@@ -177,7 +172,6 @@ export class OperationQueue extends EventBus {
 
     _scheduleRetry() {
         const delay = backoffDelay(this.attempt);
-        this.nextRetryAt = Date.now() + delay;
         this.retryTimer = this.timers.setTimeout(() => {
             this.retryTimer = null;
             Promise.resolve(this.retryWith()).catch(() => {});
@@ -189,7 +183,6 @@ export class OperationQueue extends EventBus {
             this.timers.clearTimeout(this.retryTimer);
             this.retryTimer = null;
         }
-        this.nextRetryAt = null;
     }
 
     /** Sends a refused operation again, for a conflict against the server's version. */
@@ -237,7 +230,7 @@ export function takeBatch(pending) {
 }
 
 /** What sync_push receives of a queued operation. */
-export function wireOperation(op) {
+function wireOperation(op) {
     return {
         uuid: op.uuid,
         order_id: op.order_id,

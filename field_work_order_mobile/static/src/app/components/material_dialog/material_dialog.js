@@ -1,18 +1,16 @@
 import { Component, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { Dialog } from "@web/core/dialog/dialog";
-import { NameAndSignature } from "@web/core/signature/name_and_signature";
 import { scanBarcode } from "@web/core/barcode/barcode_dialog";
 import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
-import { formatDuration } from "./job_view";
 
 const MAX_RESULTS = 30;
 
 /** Products of the cached catalog matching a name, internal reference or barcode. */
-export function searchProducts(products, query, limit = MAX_RESULTS) {
+function searchProducts(products, query) {
     const needle = query.trim().toLowerCase();
     if (!needle) {
-        return products.filter((p) => p.van_qty > 0).slice(0, limit);
+        return products.filter((p) => p.van_qty > 0).slice(0, MAX_RESULTS);
     }
     const exact = products.filter((p) => p.barcode === query.trim() || (p.default_code || "").toLowerCase() === needle);
     const rest = products.filter(
@@ -20,7 +18,7 @@ export function searchProducts(products, query, limit = MAX_RESULTS) {
             !exact.includes(p) &&
             [p.name, p.default_code, p.barcode].some((v) => v && v.toLowerCase().includes(needle))
     );
-    return [...exact, ...rest].slice(0, limit);
+    return [...exact, ...rest].slice(0, MAX_RESULTS);
 }
 
 /**
@@ -112,47 +110,6 @@ export class MaterialDialog extends Component {
             payload.lot_name = this.state.lot.trim();
         }
         await this.props.onAdd(payload, { product_name: product.name, uom: product.uom });
-        this.props.close();
-    }
-}
-
-/** The customer's signature, opening on drawing, with the signer's name. */
-export class SignatureDialog extends Component {
-    static template = "field_work_order_mobile.SignatureDialog";
-    static components = { Dialog, NameAndSignature };
-    static props = { defaultName: { type: String, optional: true }, onSign: Function, close: Function };
-
-    setup() {
-        this.signature = useState({ name: this.props.defaultName || "", isSignatureEmpty: true });
-    }
-
-    async confirm() {
-        const dataUrl = this.signature.getSignatureImage();
-        await this.props.onSign(dataUrl.split(",", 2)[1], this.signature.name.trim());
-        this.props.close();
-    }
-}
-
-/** The last look before Complete: time on site, parts, photos, open checklist items. */
-export class CompleteDialog extends Component {
-    static template = "field_work_order_mobile.CompleteDialog";
-    static components = { Dialog };
-    static props = { job: Object, seconds: Number, onConfirm: Function, close: Function };
-
-    get duration() {
-        return formatDuration(this.props.seconds);
-    }
-
-    get parts() {
-        return this.props.job.materials.filter((m) => m.quantity_used > 0);
-    }
-
-    get openItems() {
-        return this.props.job.checklist.filter((line) => !line.done);
-    }
-
-    async confirm() {
-        await this.props.onConfirm();
         this.props.close();
     }
 }

@@ -1,5 +1,6 @@
 import { Component } from "@odoo/owl";
 import { formatDateTime } from "@web/core/l10n/dates";
+import { appSettings } from "@field_work_order_mobile/app/store/offline_cache";
 
 /** Always on screen: connection, what is waiting to be sent, last sync. */
 export class StatusBar extends Component {
@@ -17,6 +18,6 @@ export class StatusBar extends Component {
     }
 
     get loginUrl() {
-        return "/web/login?redirect=" + encodeURIComponent("/field-service");
+        return "/web/login?redirect=" + encodeURIComponent(appSettings().url);
     }
 }

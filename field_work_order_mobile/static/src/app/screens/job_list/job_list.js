@@ -1,10 +1,11 @@
 import { Component, onMounted, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
-import { addressLine, groupJobs } from "./job_view";
-import { formatSlot, PRIORITY_LABELS, STATE_LABELS } from "./format";
+import { addressLine, groupJobs } from "@field_work_order_mobile/app/models/job";
+import { stateKind, stateOf } from "@field_work_order_mobile/app/models/rules";
+import { formatSlot, PRIORITY_LABELS } from "@field_work_order_mobile/app/utils/format";
 
 /** Cards shown per list before "Show all": My Jobs opens fast even with hundreds of jobs cached. */
-export const SECTION_LIMIT = 20;
+const SECTION_LIMIT = 20;
 
 /** My Jobs: today, upcoming and recently done, with search. */
 export class JobList extends Component {
@@ -14,7 +15,6 @@ export class JobList extends Component {
     setup() {
         this.search = useState({ query: "", expanded: {} });
         this.storeState = useState(this.props.store.state); // redraw when the store changes
-        this.stateLabels = STATE_LABELS;
         this.priorityLabels = PRIORITY_LABELS;
         this.addressLine = addressLine;
         this.formatSlot = formatSlot;
@@ -24,7 +24,7 @@ export class JobList extends Component {
 
     get sections() {
         void this.storeState.revision;
-        const groups = groupJobs(this.props.store.jobViews, new Date(), this.search.query);
+        const groups = groupJobs(this.props.store.jobViews, this.props.store.rules, new Date(), this.search.query);
         const sections = [
             { key: "today", title: _t("Today"), jobs: groups.today, empty: _t("Nothing planned today.") },
             { key: "upcoming", title: _t("Upcoming"), jobs: groups.upcoming, empty: _t("No upcoming jobs.") },
@@ -35,6 +35,15 @@ export class JobList extends Component {
             section.shown = all ? section.jobs : section.jobs.slice(0, SECTION_LIMIT);
         }
         return sections;
+    }
+
+    stateLabel(job) {
+        return stateOf(this.props.store.rules, job.state).label;
+    }
+
+    /** working, paused, open, closed or ended: the badge's colour. */
+    stateKind(job) {
+        return stateKind(this.props.store.rules, job);
     }
 
     failedCount(job) {

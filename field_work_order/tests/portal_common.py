@@ -1,0 +1,211 @@
+"""The portal tests' fixtures: two customers' portal users, their orders, report assets."""
+
+import base64
+import io
+import json
+import random
+import re
+import threading
+import xmlrpc.client
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
+
+from lxml import html as lxml_html
+from PIL import Image
+
+from odoo.tests import HttpCase, new_test_user
+
+from .common import at
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def png_bytes(size=(8, 6), color=(200, 30, 30), noise=False):
+    image = Image.new("RGB", size, color)
+    if noise:  # random pixels: a PNG that does not compress
+        image = Image.frombytes("RGB", size, random.Random(42).randbytes(size[0] * size[1] * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class _EmptyStylesheets(BaseHTTPRequestHandler):
+    """What wkhtmltopdf gets for the report's CSS: an empty stylesheet."""
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_report_assets(case):
+    """Point report.url at a stylesheet server of its own for the class ``case``.
+
+    The portal's PDF request holds the test cursor while wkhtmltopdf fetches the
+    report's CSS from report.url: the test server would make it wait for ever.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmptyStylesheets)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    case.addClassCleanup(server.server_close)
+    case.addClassCleanup(server.shutdown)
+    case.env["ir.config_parameter"].sudo().set_param(
+        "report.url", f"http://127.0.0.1:{server.server_address[1]}")
+
+
+@contextmanager
+def real_pdf(env):
+    """Tests render reports as HTML unless told otherwise: the portal's download renders PDF."""
+    Report = type(env["ir.actions.report"])
+    render = Report._render_qweb_pdf
+
+    def render_pdf(report, *args, **kwargs):
+        return render(report.with_context(force_report_rendering=True), *args, **kwargs)
+
+    with patch.object(Report, "_render_qweb_pdf", render_pdf):
+        yield
+
+
+
+class PortalCase(HttpCase):
+    """The customer portal as two customers' real portal users see it, over HTTP and RPC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        serve_report_assets(cls)
+
+    def setUp(self):
+        super().setUp()
+        self.company = self.env.company
+        self.company.write({
+            "fwo_notify_request": True, "fwo_notify_scheduled": False, "fwo_notify_on_way": False,
+            "fwo_send_report_on_done": False, "fwo_signature_required": False,
+        })
+        self.dispatcher = new_test_user(
+            self.env, "portal_dispatcher", name="Dina Dispatcher",
+            groups="base.group_user,field_work_order.group_dispatcher",
+        )
+        self.tech = new_test_user(
+            self.env, "portal_tech", name="Terry Jones",
+            groups="base.group_user,field_work_order.group_technician",
+        )
+        Partner = self.env["res.partner"]
+        self.acme = Partner.create({
+            "name": "Acme Offices", "is_company": True, "email": "office@acme.example",
+            "tz": "Europe/Brussels", "street": "1 Main Street", "city": "Brussels",
+        })
+        self.acme_annex = Partner.create({
+            "name": "Acme Annex", "parent_id": self.acme.id, "type": "other",
+            "street": "5 Side Street", "city": "Brussels",
+        })
+        self.globex = Partner.create({
+            "name": "Globex Corp", "is_company": True, "email": "office@globex.example",
+            "street": "9 Harbour Road", "city": "Antwerp",
+        })
+        self.alice = self._portal_user("alice_portal", "Alice Acme", self.acme)
+        self.bob = self._portal_user("bob_portal", "Bob Globex", self.globex)
+        self.acme_scheduled = self._order(self.acme_annex, "scheduled", unit_number="4B")
+        self.acme_done = self._order(self.acme, "done")
+        self.acme_draft = self._order(self.alice.partner_id, "draft")
+        self.globex_done = self._order(self.globex, "done")
+        self.globex_photo = self.env["field.work.order.photo"].create({
+            "work_order_id": self.globex_done.id, "image": base64.b64encode(png_bytes()),
+        })
+        self.acme_photo = self.env["field.work.order.photo"].create({
+            "work_order_id": self.acme_done.id, "image": base64.b64encode(png_bytes()),
+        })
+        self.Order = self.env["field.work.order"].with_context(active_test=False)
+        self.Photo = self.env["field.work.order.photo"]
+
+    def _portal_user(self, login, name, company):
+        user = new_test_user(self.env, login, name=name, groups="base.group_portal",
+                             email=f"{login}@example.com")
+        user.partner_id.write({"parent_id": company.id, "tz": "Europe/Brussels"})
+        return user
+
+    def _order(self, partner, state, **vals):
+        order = self.env["field.work.order"].with_user(self.dispatcher).create({
+            "partner_id": partner.id, "user_id": self.tech.id,
+            "scheduled_start": "2030-01-15 09:00:00", "description": f"Job for {partner.name}",
+            **vals,
+        })
+        if state == "draft":
+            order.write({"user_id": False, "scheduled_start": False})
+            return order
+        order.action_schedule()
+        if state == "done":
+            as_tech = order.with_user(self.tech)
+            as_tech.with_context(**at("2030-01-15 09:00:00")).action_start()
+            as_tech.with_context(**at("2030-01-15 10:00:00")).action_complete()
+        return order
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+    def _csrf(self, url="/my/work-orders/request"):
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    def _form(self, **values):
+        form = {
+            "service_partner_id": str(self.acme_annex.id), "unit_number": "2C",
+            "description": "The boiler makes a knocking noise.",
+            "access_instructions": "Key at the front desk.", "priority": "1",
+        }
+        form.update(values)
+        return form
+
+    def _post_request(self, form, photos=(), csrf=True):
+        data = dict(form)
+        if csrf:
+            data["csrf_token"] = self._csrf()
+        files = [("photos", (name, content, "image/png")) for name, content in photos]
+        return self.url_open("/my/work-orders/request", data=data, files=files or None)
+
+    def _counts(self):
+        return (self.Order.sudo().search_count([]), self.Photo.sudo().search_count([]),
+                self.env["res.partner"].sudo().with_context(active_test=False).search_count([]))
+
+    def _rpc(self, user, model, method, *args, **kwargs):
+        """XML-RPC ``execute_kw`` as ``user`` (password = login)."""
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs,
+        )
+
+    def _jsonrpc(self, user, model, method, *args, **kwargs):
+        response = self.url_open("/jsonrpc", data=json.dumps({
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"service": "object", "method": "execute_kw",
+                       "args": [self.env.cr.dbname, user.id, user.login, model, method,
+                                list(args), kwargs]},
+        }), headers={"Content-Type": "application/json"})
+        return response.json()
+
+    def assertRpcRefused(self, user, model, method, *args,
+                         pattern="AccessError|access|allowed|dispatcher|security restrictions", **kwargs):
+        with self.assertRaises(xmlrpc.client.Fault) as cm:
+            self._rpc(user, model, method, *args, **kwargs)
+        self.assertRegex(cm.exception.faultString, pattern)
+        result = self._jsonrpc(user, model, method, *args, **kwargs)
+        self.assertIn("error", result, f"{model}.{method} allowed over JSON-RPC")
+
+    def assertDeniedPage(self, response, statuses=(403, 404)):
+        """Refused as Odoo's portal refuses: back to /my (or the login page), or 403/404."""
+        self.assertNotIn(b"%PDF", response.content[:10])
+        if response.status_code in statuses:
+            return
+        self.assertEqual(response.status_code, 200)
+        self.assertRegex(response.url, r"/my$|/my\?|/web/login")
+
+    def real_pdf(self):
+        return real_pdf(self.env)
+
+    def _rows(self, response):
+        root = lxml_html.fromstring(response.content)
+        return [a.text_content().strip() for a in root.xpath("//a[contains(@class, 'fwo_portal_ref')]")]

@@ -1,0 +1,50 @@
+"""The core's whole access matrix: every action of the order in it, and docs/security.md prints it.
+
+The rows are in the ``test_access_matrix_*.py`` files next to this one, by concern;
+``field_work_order_mobile`` adds the sync API's rows (and checks the whole table).
+"""
+
+from odoo.tests import BaseCase, TransactionCase, tagged
+
+from . import (
+    test_access_matrix_actions,
+    test_access_matrix_agreements,
+    test_access_matrix_downloads,
+    test_access_matrix_lines,
+    test_access_matrix_orders,
+)
+from .access_matrix import Call, printed_matrix, tested_matrix
+
+ROWS = [
+    *test_access_matrix_orders.ROWS,
+    *test_access_matrix_agreements.ROWS,
+    *test_access_matrix_actions.ROWS,
+    *test_access_matrix_lines.ROWS,
+    *test_access_matrix_downloads.ROWS,
+]
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrixCoverage(TransactionCase):
+    def test_every_action_is_in_the_matrix(self):
+        model_class = type(self.env["field.work.order"])
+        actions = {
+            name for name in dir(model_class)
+            if name.startswith("action_") and callable(getattr(model_class, name))
+        }
+        in_matrix = {
+            spec.method for _label, spec, _expected in ROWS
+            if isinstance(spec, Call) and spec.model == "field.work.order"
+        }
+        self.assertFalse(sorted(actions - in_matrix), "actions of field.work.order missing from ROWS")
+        self.assertTrue({"action_start", "action_archive"} <= actions)  # the scan sees both kinds
+
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrixDoc(BaseCase):
+    """docs/security.md prints the core's rows as they are tested (the mobile addon checks the rest)."""
+
+    def test_security_doc_prints_the_matrix(self):
+        printed, tested = printed_matrix(), tested_matrix(ROWS)
+        self.assertEqual({label: printed.get(label) for label in tested}, tested)

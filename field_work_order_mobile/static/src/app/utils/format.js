@@ -1,0 +1,68 @@
+import { _t } from "@web/core/l10n/translation";
+import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
+
+export const PRIORITY_LABELS = {
+    0: _t("Normal"),
+    1: _t("High"),
+    2: _t("Urgent"),
+    3: _t("Emergency"),
+};
+
+/** Names of the photo kinds; which kinds exist is the server's (rules.photo_kinds). */
+export const PHOTO_KIND_LABELS = {
+    before: _t("Before"),
+    after: _t("After"),
+    other: _t("Other"),
+};
+
+/** Human words for an operation type (transitions included), on buttons and refusals. */
+const OPERATION_LABELS = {
+    start: _t("Start"),
+    hold: _t("Hold"),
+    on_my_way: _t("On my way"),
+    resume: _t("Resume"),
+    complete: _t("Complete"),
+    note: _t("Note"),
+    material: _t("Material"),
+    labor: _t("Labor"),
+    photo: _t("Photo"),
+    signature: _t("Signature"),
+    checklist: _t("Checklist"),
+    set: _t("Site details"),
+};
+
+export function operationLabel(type) {
+    return OPERATION_LABELS[type] || type;
+}
+
+/** A server UTC datetime in the phone's time zone, or "". */
+export function formatWhen(value) {
+    return value ? formatDateTime(deserializeDateTime(value)) : "";
+}
+
+/** "Tue 3 Dec, 09:00 – 11:00": a job's slot. */
+export function formatSlot(start, end) {
+    if (!start) {
+        return _t("Not scheduled");
+    }
+    const from = deserializeDateTime(start);
+    const day = from.toFormat("ccc d LLL");
+    const time = (d) => d.toLocaleString(luxon.DateTime.TIME_SIMPLE);
+    if (!end) {
+        return `${day}, ${time(from)}`;
+    }
+    const to = deserializeDateTime(end);
+    return to.hasSame(from, "day") ? `${day}, ${time(from)} – ${time(to)}` : `${day}, ${time(from)} – ${formatDateTime(to)}`;
+}
+
+/** A server UTC datetime ("YYYY-MM-DD HH:MM:SS") as a Date, or null. */
+export function parseUtc(value) {
+    return value ? new Date(value.replace(" ", "T") + "Z") : null;
+}
+
+export function formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
