@@ -9,6 +9,7 @@ from . import test_access_matrix_agreements
 from . import test_access_matrix_actions
 from . import test_access_matrix_lines
 from . import test_access_matrix_downloads
+from . import test_access_matrix_dispatch
 from . import test_access_matrix
 from . import test_policy_rpc
 from . import test_work_order_planning

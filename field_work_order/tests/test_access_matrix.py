@@ -9,6 +9,7 @@ from odoo.tests import BaseCase, TransactionCase, tagged
 from . import (
     test_access_matrix_actions,
     test_access_matrix_agreements,
+    test_access_matrix_dispatch,
     test_access_matrix_downloads,
     test_access_matrix_lines,
     test_access_matrix_orders,
@@ -21,6 +22,7 @@ ROWS = [
     *test_access_matrix_actions.ROWS,
     *test_access_matrix_lines.ROWS,
     *test_access_matrix_downloads.ROWS,
+    *test_access_matrix_dispatch.ROWS,
 ]
 
 
