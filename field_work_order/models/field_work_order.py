@@ -399,6 +399,7 @@ class FieldWorkOrder(models.Model):
         verb = self._fwo_transition_verbs()[name]
         if rule["by"] == SUBCONTRACTOR:
             # Who first: the vendor's users read only their company's orders.
+            self._check_subcontractor(verb)
             orders = self._fwo_subcontract_sudo(verb)
             self._check_state(rule["from"], verb)
             return orders

@@ -22,7 +22,7 @@ class TestSyncPolicyRpc(SyncCommon, PolicyRpcCase):
         keys = sorted({*context_keys_read_by("field_work_order"),
                        *context_keys_read_by("field_work_order_mobile")})
         # The search must find the keys this test is about (so a broken regex fails here).
-        self.assertTrue({"fwo_device_time", "fwo_trusted", "fwo_sync_effects"} <= set(keys), keys)
+        self.assertTrue({"fwo_device_time", "fwo_trusted"} <= set(keys), keys)
         self.check_context_keys_unlock_nothing(keys, more_writes=[{"sync_version": 0}])
 
     def test_device_time_is_checked_for_every_caller(self):
