@@ -37,7 +37,7 @@ class TestSyncRules(SyncCommon, HttpCase):
                 ("cancelled", "Cancelled", False, False, False),
             ],
         )
-        self.assertEqual(len(rules["transitions"]), 11)
+        self.assertEqual(len(rules["transitions"]), 12)
         self.assertEqual(rules["transitions"]["decline"]["by"], "subcontractor")
         self.assertEqual(rules["transitions"]["start"],
                          {"from": ["scheduled"], "to": "in_progress", "by": "worker", "sync": True})
@@ -50,7 +50,7 @@ class TestSyncRules(SyncCommon, HttpCase):
         )
         self.assertEqual(
             sorted(name for name, rule in rules["transitions"].items() if rule["by"] == "dispatcher"),
-            ["cancel", "reset_draft", "rework", "schedule", "verify"],
+            ["cancel", "plan", "reset_draft", "rework", "schedule", "verify"],
         )
         self.assertEqual(rules["set_fields"], [
             "unit_number", "access_instructions", "site_contact_name", "site_contact_phone",
