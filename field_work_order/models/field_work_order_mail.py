@@ -18,7 +18,7 @@ from datetime import timedelta
 
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, format_date, format_time, html2plaintext
 
@@ -77,12 +77,12 @@ class FieldWorkOrderMail(models.Model):
                 "tz": tz_name,
             }
             if end and pytz.utc.localize(end).astimezone(tz).date() == local_start.date():
-                order.customer_slot = _(
+                order.customer_slot = self.env._(
                     "%(date)s, %(start)s - %(end)s (%(tz)s time)",
                     end=format_time(self.env, end, tz=tz_name, time_format="short"), **values,
                 )
             else:
-                order.customer_slot = _("%(date)s, %(start)s (%(tz)s time)", **values)
+                order.customer_slot = self.env._("%(date)s, %(start)s (%(tz)s time)", **values)
 
     def _customer_tz(self):
         """Time zone of the emails to the customer: the service address's, the customer's, the company's."""
@@ -116,7 +116,7 @@ class FieldWorkOrderMail(models.Model):
                 "Intake email from %s (Message-Id %s) refused: more than %s work orders per hour",
                 message_dict.get("email_from"), message_dict.get("message_id"), self._fwo_intake_limit(),
             )
-            return AliasError("fwo_intake_limit", _(
+            return AliasError("fwo_intake_limit", self.env._(
                 "too many work orders requested by this address in the last hour"
             ))
         return False
@@ -140,19 +140,19 @@ class FieldWorkOrderMail(models.Model):
         email_from = msg_dict.get("email_from")
         email = email_normalize(email_from or "")
         if not email:
-            raise UserError(_("A work order request by email needs a sender address."))
+            raise UserError(self.env._("A work order request by email needs a sender address."))
         company_id = (custom_values or {}).get("company_id") if isinstance(custom_values, dict) else None
         company = self.env["res.company"].browse(
             company_id if self._fwo_is_id(company_id) else ()).exists()
         if not company.fwo_alias_id:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Work orders are requested by email only through a company's intake alias "
                 "(Field Service settings)."
             ))
         # Until this transaction ends, the sender's other emails wait: the count holds.
         self._fwo_hold_sender(f"email:{email}")
         if self._intake_over_limit(email):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(email)s already requested %(limit)s work orders by email in the last hour.",
                 email=email, limit=self._fwo_intake_limit(),
             ))

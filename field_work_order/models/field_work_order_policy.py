@@ -23,7 +23,7 @@ import functools
 import inspect
 import math
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import BaseModel, NewId
 
@@ -138,7 +138,7 @@ class FieldWorkOrderPolicy(models.AbstractModel):
         """Refuse record ids that are not ids (``"abc"``, ``1.5``, a dict...) before any query."""
         bad = [i for i in self._ids if not self._fwo_is_id(i)]
         if bad:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(value)s is not a record id of %(model)s: ids are positive integers.",
                 value=shown(bad[0]), model=self._fwo_model_label(),
             ))
@@ -156,7 +156,7 @@ class FieldWorkOrderPolicy(models.AbstractModel):
     def _fwo_check_values(self, vals):
         """Refuse values the ORM could not store, naming the field; nothing is written yet."""
         if not isinstance(vals, dict):
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "The values of %(model)s must be a dictionary of field names and values, not "
                 "%(value)s.", model=self._fwo_model_label(), value=shown(vals),
             ))
@@ -165,13 +165,13 @@ class FieldWorkOrderPolicy(models.AbstractModel):
         for name, value in vals.items():
             field = self._fields.get(name) if isinstance(name, str) else None
             if field is None:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(model)s has no field %(name)s.", model=self._fwo_model_label(),
                     name=shown(name),
                 ))
             expected = self._fwo_value_problem(field, value)
             if expected:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(field)s (%(name)s) on %(model)s must be %(expected)s, not %(value)s.",
                     field=field._description_string(self.env), name=name,
                     model=self._fwo_model_label(), expected=expected, value=shown(value),
@@ -187,34 +187,34 @@ class FieldWorkOrderPolicy(models.AbstractModel):
             return False  # empty
         kind = field.type
         if kind == "boolean":
-            return not isinstance(value, bool) and _("true or false")
+            return not isinstance(value, bool) and self.env._("true or false")
         if kind == "integer":
             ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) <= INT32_MAX
-            return not ok and _("a whole number from %(min)s to %(max)s", min=-INT32_MAX, max=INT32_MAX)
+            return not ok and self.env._("a whole number from %(min)s to %(max)s", min=-INT32_MAX, max=INT32_MAX)
         if kind in ("float", "monetary"):
             ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
                   and math.isfinite(value) and abs(value) < FLOAT_MAX)
             largest = f"{FLOAT_MAX:,.0f}"
-            return not ok and _("a number below %(max)s", max=largest)
+            return not ok and self.env._("a number below %(max)s", max=largest)
         if kind in ("char", "text", "html"):
             ok = isinstance(value, str) and "\x00" not in value
-            return not ok and _("a text (without NUL characters) or false")
+            return not ok and self.env._("a text (without NUL characters) or false")
         if kind == "selection":
             ok = isinstance(value, str) and value in field.get_values(self.env)
-            return not ok and _("one of %(values)s", values=", ".join(field.get_values(self.env)))
+            return not ok and self.env._("one of %(values)s", values=", ".join(field.get_values(self.env)))
         if kind == "many2one":
-            return not self._fwo_is_id(value) and _("a record id (a positive integer) or false")
+            return not self._fwo_is_id(value) and self.env._("a record id (a positive integer) or false")
         if kind in ("one2many", "many2many"):
-            return not self._fwo_is_x2many(value) and _(
+            return not self._fwo_is_x2many(value) and self.env._(
                 "a list of record ids or of commands such as [4, id] or [0, 0, {values}]")
         if kind == "date":
-            return not self._fwo_is_date(value, fields.Date.to_date) and _(
+            return not self._fwo_is_date(value, fields.Date.to_date) and self.env._(
                 "a date as 'YYYY-MM-DD' or false")
         if kind == "datetime":
-            return not self._fwo_is_date(value, fields.Datetime.to_datetime) and _(
+            return not self._fwo_is_date(value, fields.Datetime.to_datetime) and self.env._(
                 "a UTC date and time as 'YYYY-MM-DD HH:MM:SS' or false")
         if kind in ("binary", "image"):
-            return not isinstance(value, (str, bytes)) and _("base64 text or false")
+            return not isinstance(value, (str, bytes)) and self.env._("base64 text or false")
         return False
 
     @api.model
@@ -274,7 +274,7 @@ class FieldWorkOrderPolicy(models.AbstractModel):
             return
         system = {name for name in vals if name in self._fields and self._fields[name].readonly}
         if system:
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "%(fields)s cannot be edited on %(model)s: the application sets them itself "
                 "(through the order's actions: Schedule, Start, Complete, Verify...).",
                 fields=self._fwo_field_names(system), model=self._fwo_model_label(),
@@ -283,7 +283,7 @@ class FieldWorkOrderPolicy(models.AbstractModel):
             return
         refused = set(vals) - self._fwo_technician_fields
         if refused:
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only a dispatcher can change %(fields)s on %(model)s.",
                 fields=self._fwo_field_names(refused), model=self._fwo_model_label(),
             ))
@@ -291,7 +291,7 @@ class FieldWorkOrderPolicy(models.AbstractModel):
     def _fwo_check_dispatcher(self, what):
         """Refuse ``what`` (a sentence end: "add checklist items") to non-dispatchers."""
         if self._fwo_restricted():
-            raise AccessError(_("Only a dispatcher can %(what)s.", what=what))
+            raise AccessError(self.env._("Only a dispatcher can %(what)s.", what=what))
 
     def _fwo_model_label(self):
         return self.env["ir.model"]._get(self._name).sudo().name

@@ -10,7 +10,7 @@ result.
 import base64
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import consteq
 
@@ -31,7 +31,7 @@ class FieldWorkOrderPortal(models.Model):
 
     def _get_report_base_filename(self):
         self.ensure_one()
-        return _("Service Report - %(order)s", order=self.name.replace("/", "-"))
+        return self.env._("Service Report - %(order)s", order=self.name.replace("/", "-"))
 
     @api.model
     def action_share(self):
@@ -39,8 +39,8 @@ class FieldWorkOrderPortal(models.Model):
         active_id = self.env.context.get("active_id")
         order = self.browse(active_id).exists() if self._fwo_is_id(active_id) else self.browse()
         if not order or self.env.context.get("active_model") != self._name:
-            raise UserError(_("Open a work order to share it."))
-        order._check_dispatcher(_("share"))
+            raise UserError(self.env._("Open a work order to share it."))
+        order._check_dispatcher(self.env._("share"))
         return super().action_share()
 
     # ------------------------------------------------------------------
@@ -57,10 +57,10 @@ class FieldWorkOrderPortal(models.Model):
         """(label, status) of the public progress: status is "done", "current" or "todo"."""
         self.ensure_one()
         steps = [
-            ("draft", _("Requested")),
-            ("scheduled", _("Scheduled")),
-            ("in_progress", _("In Progress") if self.state != "on_hold" else _("On Hold")),
-            ("done", _("Done")),
+            ("draft", self.env._("Requested")),
+            ("scheduled", self.env._("Scheduled")),
+            ("in_progress", self.env._("In Progress") if self.state != "on_hold" else self.env._("On Hold")),
+            ("done", self.env._("Done")),
         ]
         position = {"draft": 0, "scheduled": 1, "in_progress": 2, "on_hold": 2,
                     "done": 3, "verified": 3}.get(self.state, -1)
@@ -102,15 +102,15 @@ class FieldWorkOrderPortal(models.Model):
     def _portal_check_user(self):
         user = self.env.user
         if not user.share or user._is_public():
-            raise AccessError(_("Work orders are requested here by customers with portal access."))
+            raise AccessError(self.env._("Work orders are requested here by customers with portal access."))
 
     @api.model
     def _portal_photo(self, photo, index):
         """(name, raw bytes) of one photo of a request: a dict with ``name`` and base64 ``data``."""
         if not isinstance(photo, dict):
-            raise ValidationError(_("Photo %(index)s could not be read.", index=index))
+            raise ValidationError(self.env._("Photo %(index)s could not be read.", index=index))
         name = photo.get("name") if isinstance(photo.get("name"), str) else ""
-        label = name or _("Photo %(index)s", index=index)
+        label = name or self.env._("Photo %(index)s", index=index)
         return name[:200], self._fwo_image(photo.get("data"), label)
 
     @api.model
@@ -119,27 +119,27 @@ class FieldWorkOrderPortal(models.Model):
         address_id = values.get("service_partner_id")
         new_address = values.get("new_address")
         if address_id and new_address:
-            raise ValidationError(_("Choose one of your addresses or type a new one, not both."))
+            raise ValidationError(self.env._("Choose one of your addresses or type a new one, not both."))
         if new_address:
             if not isinstance(new_address, dict):
-                raise ValidationError(_("The new address could not be read."))
-            labels = {"name": _("Address name"), "street": _("Street"), "zip": _("ZIP"),
-                      "city": _("City")}
+                raise ValidationError(self.env._("The new address could not be read."))
+            labels = {"name": self.env._("Address name"), "street": self.env._("Street"), "zip": self.env._("ZIP"),
+                      "city": self.env._("City")}
             address = {
                 key: self._fwo_text(new_address.get(key), labels[key], 128)
                 for key in ADDRESS_FIELDS
             }
             if not (address["street"] and address["city"]):
-                raise ValidationError(_("A new address needs at least a street and a city."))
+                raise ValidationError(self.env._("A new address needs at least a street and a city."))
             return None, address
         if not address_id:
-            raise ValidationError(_("Choose the service location."))
+            raise ValidationError(self.env._("Choose the service location."))
         if not self._fwo_is_id(address_id):
-            raise ValidationError(_("This service location is not one of your addresses."))
+            raise ValidationError(self.env._("This service location is not one of your addresses."))
         # sudo: only to tell whether the id is one of the user's own addresses.
         address = self.env["res.partner"].sudo().browse(address_id).exists()
         if not address or address.commercial_partner_id != commercial:
-            raise ValidationError(_("This service location is not one of your addresses."))
+            raise ValidationError(self.env._("This service location is not one of your addresses."))
         return address, None
 
     @api.model
@@ -156,7 +156,7 @@ class FieldWorkOrderPortal(models.Model):
         """
         self._portal_check_user()
         if not isinstance(values, dict):
-            raise ValidationError(_("The request could not be read."))
+            raise ValidationError(self.env._("The request could not be read."))
         user = self.env.user
         partner = user.partner_id
         commercial = partner.commercial_partner_id
@@ -168,25 +168,25 @@ class FieldWorkOrderPortal(models.Model):
             ("create_uid", "=", user.id), ("create_date", ">=", since),
         ])
         if recent >= self._fwo_portal_limit():
-            raise UserError(_(
+            raise UserError(self.env._(
                 "You already sent %(limit)s requests in the last hour: please wait a little "
                 "or call us.", limit=self._fwo_portal_limit(),
             ))
         address, new_address = self._portal_service_address(values, commercial)
         description = self._fwo_text(
-            values.get("description"), _("Description"), TEXT_LIMITS["description"],
-            required=_("Describe the job: what is wrong, what should be done."))
-        unit = self._fwo_text(values.get("unit_number"), _("Unit"), TEXT_LIMITS["unit_number"])
-        access = self._fwo_text(values.get("access_instructions"), _("Access instructions"),
+            values.get("description"), self.env._("Description"), TEXT_LIMITS["description"],
+            required=self.env._("Describe the job: what is wrong, what should be done."))
+        unit = self._fwo_text(values.get("unit_number"), self.env._("Unit"), TEXT_LIMITS["unit_number"])
+        access = self._fwo_text(values.get("access_instructions"), self.env._("Access instructions"),
                                    TEXT_LIMITS["access_instructions"])
         priority = values.get("priority") or "0"
         if priority not in dict(self._fields["priority"].selection):
-            raise ValidationError(_("Choose a priority from the list."))
+            raise ValidationError(self.env._("Choose a priority from the list."))
         photos = values.get("photos") or []
         if not isinstance(photos, list):
-            raise ValidationError(_("The photos could not be read."))
+            raise ValidationError(self.env._("The photos could not be read."))
         if len(photos) > PORTAL_MAX_PHOTOS:
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "Send at most %(count)s photos with a request.", count=PORTAL_MAX_PHOTOS,
             ))
         images = [self._portal_photo(photo, index) for index, photo in enumerate(photos, 1)]
@@ -219,7 +219,7 @@ class FieldWorkOrderPortal(models.Model):
             ])
         order.message_subscribe(partner_ids=partner.ids)
         order.message_post(
-            body=_("Requested on the customer portal by %(customer)s.", customer=partner.name),
+            body=self.env._("Requested on the customer portal by %(customer)s.", customer=partner.name),
             author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_note",
         )
         order._notify_dispatchers()
@@ -237,18 +237,18 @@ class FieldWorkOrderPortal(models.Model):
         self.ensure_one()
         user = self.env.user
         if not user.share:
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "The portal signature is the customer's: technicians sign on the order's form "
                 "before completing it."
             ))
         if user._is_public():
             token = self.sudo().access_token
             if not (isinstance(access_token, str) and token and consteq(token, access_token)):
-                raise AccessError(_("This work order does not exist or the link is not valid."))
+                raise AccessError(self.env._("This work order does not exist or the link is not valid."))
             return
         self.sudo(False).check_access("read")
         if user.commercial_partner_id != self.sudo().partner_id.commercial_partner_id:
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "%(order)s is signed by its customer: a subcontractor's users do not sign it.",
                 order=self.sudo().name,
             ))
@@ -265,20 +265,20 @@ class FieldWorkOrderPortal(models.Model):
         # Checked: read and write as the application (a visitor has no rights on the order).
         order = self.sudo()._fwo_as_trusted()
         if order.state not in CLOSED_STATES:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(order)s can be signed once the job is done.", order=order.name,
             ))
         if order.signature:
-            raise UserError(_("%(order)s is already signed.", order=order.name))
-        signer = self._fwo_text(name, _("Name"), 128, required=_("Type your name to sign."))
+            raise UserError(self.env._("%(order)s is already signed.", order=order.name))
+        signer = self._fwo_text(name, self.env._("Name"), 128, required=self.env._("Type your name to sign."))
         if not isinstance(signature, str) or not signature:
-            raise ValidationError(_("Draw your signature to sign."))
-        content = self._fwo_image(signature, _("The signature"))
+            raise ValidationError(self.env._("Draw your signature to sign."))
+        content = self._fwo_image(signature, self.env._("The signature"))
         order.write({"signature": base64.b64encode(content), "signed_by": signer})
         user = self.env.user
         author = user.partner_id if not user._is_public() else order.partner_id
         order.message_post(
-            body=_("Signed on the customer portal by %(name)s.", name=signer),
+            body=self.env._("Signed on the customer portal by %(name)s.", name=signer),
             author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_note",
         )
         order._notify_dispatchers()

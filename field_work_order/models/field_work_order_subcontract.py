@@ -18,7 +18,7 @@ import base64
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools.misc import formatLang
@@ -102,10 +102,10 @@ class FieldWorkOrderSubcontract(models.Model):
         states = dict(self._fields["subcontract_state"]._description_selection(self.env))
         for order in self:
             if order.subcontract_state not in allowed:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Cannot %(action)s %(order)s: the subcontractor's answer is %(state)s "
                     "(allowed when: %(allowed)s).", action=action, order=order.name,
-                    state=states.get(order.subcontract_state, _("none")),
+                    state=states.get(order.subcontract_state, self.env._("none")),
                     allowed=", ".join(states[s] for s in allowed),
                 ))
 
@@ -121,7 +121,7 @@ class FieldWorkOrderSubcontract(models.Model):
             orders = super()._check_can_work(action)
         for order in self.filtered("subcontractor_id"):
             if order.subcontract_state != "accepted":
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Cannot %(action)s %(order)s: %(vendor)s has not accepted the job yet.",
                     action=action, order=order.name, vendor=order.subcontractor_id.display_name,
                 ))
@@ -153,13 +153,13 @@ class FieldWorkOrderSubcontract(models.Model):
     @rpc_checked
     def action_subcontract_accept(self):
         """The subcontractor takes the job (a dispatcher may record it for them)."""
-        self._check_subcontractor(_("accept"))
-        self._check_state(("draft", "scheduled"), _("accept"))
-        self._check_subcontract_state(("to_accept",), _("accept"))
-        orders = self._fwo_subcontract_sudo(_("accept"))
+        self._check_subcontractor(self.env._("accept"))
+        self._check_state(("draft", "scheduled"), self.env._("accept"))
+        self._check_subcontract_state(("to_accept",), self.env._("accept"))
+        orders = self._fwo_subcontract_sudo(self.env._("accept"))
         orders._fwo_as_trusted().write({"subcontract_state": "accepted"})
         for order in orders:
-            order.message_post(body=_(
+            order.message_post(body=self.env._(
                 "%(vendor)s accepted the job.", vendor=order.subcontractor_id.display_name
             ))
         self._notify_dispatchers()
@@ -177,9 +177,9 @@ class FieldWorkOrderSubcontract(models.Model):
         dispatcher.
         """
         orders = self._fwo_check_transition("decline")
-        self._check_subcontract_state(("to_accept", "accepted"), _("decline"))
+        self._check_subcontract_state(("to_accept", "accepted"), self.env._("decline"))
         if not isinstance(reason, str) or not reason.strip():
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Say why you decline the job: the dispatcher needs the reason to plan it again."
             ))
         reason = self._fwo_text(reason, self.env._("Reason"), NOTE_LIMIT)
@@ -192,14 +192,14 @@ class FieldWorkOrderSubcontract(models.Model):
             })
             order.message_post(
                 body=Markup("<p><b>%s</b></p><p>%s</p>") % (
-                    _("%(vendor)s declined the job", vendor=vendor.display_name), escape(reason),
+                    self.env._("%(vendor)s declined the job", vendor=vendor.display_name), escape(reason),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
             if dispatcher:
                 order.activity_schedule(
                     "mail.mail_activity_data_todo", user_id=dispatcher.id,
-                    summary=_("Declined by %(vendor)s: assign someone else", vendor=vendor.name),
+                    summary=self.env._("Declined by %(vendor)s: assign someone else", vendor=vendor.name),
                     note=escape(reason),
                 )
         return orders._fwo_after_transition("decline")
@@ -231,21 +231,21 @@ class FieldWorkOrderSubcontract(models.Model):
         """
         self.ensure_one()
         if not image or not isinstance(image, (str, bytes)):
-            raise UserError(_("Choose a photo to add."))
+            raise UserError(self.env._("Choose a photo to add."))
         kinds = dict(self.env["field.work.order.photo"]._fields["kind"]._description_selection(self.env))
         if not isinstance(kind, str) or kind not in kinds or not isinstance(note, (str, type(None))):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "A photo is of one of these kinds: %(kinds)s, with an optional note as text.",
                 kinds=", ".join(kinds.values()),
             ))
-        order = self._check_subcontract_work(_("add a photo to"))
+        order = self._check_subcontract_work(self.env._("add a photo to"))
         note = self._fwo_text(note, self.env._("Note"), NOTE_LIMIT)
         content = self._fwo_image(image, self.env._("The photo"))
         photo = self.env["field.work.order.photo"].sudo().create({
             "work_order_id": order.id, "image": base64.b64encode(content), "kind": kind,
             "note": note or False,
         })
-        order.message_post(body=_("Photo added: %(note)s", note=note) if note else _("Photo added."))
+        order.message_post(body=self.env._("Photo added: %(note)s", note=note) if note else self.env._("Photo added."))
         return photo.id
 
     @rpc_checked
@@ -253,9 +253,9 @@ class FieldWorkOrderSubcontract(models.Model):
         """Post the vendor's note on the order's chatter; returns the message id."""
         self.ensure_one()
         if not isinstance(body, str) or not body.strip():
-            raise UserError(_("Write the note before sending it."))
+            raise UserError(self.env._("Write the note before sending it."))
         body = self._fwo_text(body, self.env._("Note"), NOTE_LIMIT)
-        order = self._check_subcontract_work(_("add a note to"))
+        order = self._check_subcontract_work(self.env._("add a note to"))
         return order.message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
         ).id
@@ -264,11 +264,11 @@ class FieldWorkOrderSubcontract(models.Model):
     def portal_set_checklist_item(self, line_id, done=True):
         """Tick (or untick) one checklist item of the order."""
         self.ensure_one()
-        order = self._check_subcontract_work(_("tick the checklist of"))
+        order = self._check_subcontract_work(self.env._("tick the checklist of"))
         line = order.checklist_ids.filtered(lambda item: item.id == line_id) if self._fwo_is_id(
             line_id) else order.checklist_ids.browse()
         if not line:
-            raise UserError(_("This checklist item is not on %(order)s.", order=self.name))
+            raise UserError(self.env._("This checklist item is not on %(order)s.", order=self.name))
         line.done = bool(done)
         return True
 
@@ -294,13 +294,13 @@ class FieldWorkOrderSubcontract(models.Model):
         """The service product of the vendor bills; refuse it without an expense account."""
         product = self.env.ref("field_work_order.product_product_subcontract", raise_if_not_found=False)
         if not product or not product.active:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The product Subcontracted Field Service is missing or archived: the vendor bill "
                 "of a subcontracted order needs it. Restore it (Inventory or Invoicing > Products)."
             ))
         for company in self.company_id:
             if not product.with_company(company)._get_product_accounts()["expense"]:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%(product)s has no expense account in %(company)s: the vendor bill cannot be "
                     "made. Set one on the product or its category.",
                     product=product.display_name, company=company.name,
@@ -323,7 +323,7 @@ class FieldWorkOrderSubcontract(models.Model):
                 vendor
             )
             taxes = product.supplier_taxes_id._filter_taxes_by_company(company)
-            label = _("%(order)s - %(scope)s", order=order.name, scope=order.description) if (
+            label = self.env._("%(order)s - %(scope)s", order=order.name, scope=order.description) if (
                 order.description
             ) else order.name
             bills |= Move.with_company(company).create({
@@ -347,7 +347,7 @@ class FieldWorkOrderSubcontract(models.Model):
                 })],
             })
         for bill in bills:
-            bill.fwo_subcontract_order_id.message_post(body=_(
+            bill.fwo_subcontract_order_id.message_post(body=self.env._(
                 "Draft vendor bill for %(vendor)s created: %(amount)s.",
                 vendor=bill.partner_id.display_name,
                 amount=bill.fwo_subcontract_order_id._format_subcontract_price(),
@@ -362,7 +362,7 @@ class FieldWorkOrderSubcontract(models.Model):
     def action_view_vendor_bill(self):
         self.ensure_one()
         if not self.env.user.has_group("account.group_account_invoice"):
-            raise AccessError(_("Only invoicing users can open the vendor bills of work orders."))
+            raise AccessError(self.env._("Only invoicing users can open the vendor bills of work orders."))
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_in_invoice_type")
         action.update(
             views=[(False, "form")], view_mode="form", res_id=self.vendor_bill_id.id,

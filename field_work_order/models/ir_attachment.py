@@ -10,7 +10,7 @@ import logging
 import os
 import uuid
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from .field_work_order_policy import TRUSTED
@@ -87,7 +87,7 @@ class IrAttachment(models.Model):
                 _write_whole(full_path, bin_value)
         except OSError as error:
             _logger.error("Filestore write of %s failed: %s", checksum, error)
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The server could not store the file: %(reason)s. Nothing was saved. Ask your "
                 "administrator to free space on the server's file storage, then try again.",
                 reason=error.strerror or error.__class__.__name__,
