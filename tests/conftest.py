@@ -7,6 +7,7 @@ until it answers, and stops it at the end of the session.
 
 import pytest
 
+from ._hostile import ctx  # noqa: F401 - the fixture of test_hostile_*.py, taken by name
 from ._odoo import db_from_env, serving
 
 
