@@ -166,11 +166,11 @@ class FieldWorkOrderDispatch(models.Model):
             "&", ("resource_id", "=", False), ("calendar_id", "in", (calendar.id, False)),
         ], order="date_from", limit=1)
         if leave:
+            reason = " (%s)" % leave.name if leave.name else ""
             raise UserError(self.env._(
                 "%(user)s is off from %(start)s to %(end)s UTC%(reason)s: %(order)s cannot be "
                 "planned then.", user=user.name, start=wire(leave.date_from),
-                end=wire(leave.date_to), reason=f" ({leave.name})" if leave.name else "",
-                order=self.name,
+                end=wire(leave.date_to), reason=reason, order=self.name,
             ))
 
     def _fwo_move_preparations(self, when):
