@@ -35,10 +35,8 @@ import base64
 import io
 import json
 import logging
-import threading
 import xmlrpc.client
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -47,7 +45,7 @@ from PIL import Image
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user
 
-from .common import PNG
+from .common import PNG, serve_report_assets
 
 _logger = logging.getLogger(__name__)
 
@@ -199,19 +197,6 @@ def content_bytes(record, fname):
     return lambda t: base64.b64decode(record(t).with_env(t.env)[fname])
 
 
-class _BlankAssets(BaseHTTPRequestHandler):
-    """Answers every asset wkhtmltopdf asks for with an empty stylesheet."""
-
-    def do_GET(self):  # noqa: N802 - the name http.server calls
-        self.send_response(200)
-        self.send_header("Content-Type", "text/css")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 class AccessMatrixCase(HttpCase):
     """The matrix's users, orders and agreements; ``check_matrix(rows)`` runs every cell of ``rows``."""
 
@@ -219,15 +204,7 @@ class AccessMatrixCase(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        # wkhtmltopdf fetches the report's CSS from report.url while the report request holds
-        # the test cursor: the test server itself would wait for it forever. A blank asset
-        # server answers instead (unstyled PDFs: the matrix is about who gets one).
-        assets = ThreadingHTTPServer(("127.0.0.1", 0), _BlankAssets)
-        threading.Thread(target=assets.serve_forever, daemon=True).start()
-        cls.addClassCleanup(assets.server_close)
-        cls.addClassCleanup(assets.shutdown)
-        env["ir.config_parameter"].set_param(
-            "report.url", f"http://127.0.0.1:{assets.server_address[1]}")
+        serve_report_assets(cls)  # unstyled PDFs: the matrix is about who gets one
         cls.c1 = env.company
         cls.c2 = env["res.company"].create({"name": "Matrix Other Company"})
 

@@ -2,6 +2,7 @@ import sys
 import threading
 import traceback
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.service.model import retrying
@@ -254,3 +255,30 @@ class ConcurrencyCase(TransactionCase):
 
         outcomes = [self.start(run, fn, env) for fn, env in zip(callables, envs, strict=True)]
         return [self.finish(outcome) for outcome in outcomes]
+
+
+class _EmptyStylesheets(BaseHTTPRequestHandler):
+    """What wkhtmltopdf gets for the report's CSS: an empty stylesheet."""
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_report_assets(case):
+    """Point report.url at a stylesheet server of its own for the class ``case``.
+
+    The portal's PDF request holds the test cursor while wkhtmltopdf fetches the
+    report's CSS from report.url: the test server would make it wait for ever.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmptyStylesheets)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    case.addClassCleanup(server.server_close)
+    case.addClassCleanup(server.shutdown)
+    case.env["ir.config_parameter"].sudo().set_param(
+        "report.url", f"http://127.0.0.1:{server.server_address[1]}")

@@ -5,10 +5,8 @@ import io
 import json
 import random
 import re
-import threading
 import xmlrpc.client
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
 from lxml import html as lxml_html
@@ -16,7 +14,7 @@ from PIL import Image
 
 from odoo.tests import HttpCase, new_test_user
 
-from .common import at
+from .common import at, serve_report_assets
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -28,33 +26,6 @@ def png_bytes(size=(8, 6), color=(200, 30, 30), noise=False):
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-class _EmptyStylesheets(BaseHTTPRequestHandler):
-    """What wkhtmltopdf gets for the report's CSS: an empty stylesheet."""
-
-    def do_GET(self):  # noqa: N802 - the name http.server calls
-        self.send_response(200)
-        self.send_header("Content-Type", "text/css")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def serve_report_assets(case):
-    """Point report.url at a stylesheet server of its own for the class ``case``.
-
-    The portal's PDF request holds the test cursor while wkhtmltopdf fetches the
-    report's CSS from report.url: the test server would make it wait for ever.
-    """
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmptyStylesheets)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    case.addClassCleanup(server.server_close)
-    case.addClassCleanup(server.shutdown)
-    case.env["ir.config_parameter"].sudo().set_param(
-        "report.url", f"http://127.0.0.1:{server.server_address[1]}")
 
 
 @contextmanager

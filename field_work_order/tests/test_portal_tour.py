@@ -6,8 +6,8 @@ from lxml import html as lxml_html
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import at
-from .portal_common import png_bytes, real_pdf, serve_report_assets
+from .common import at, serve_report_assets
+from .portal_common import png_bytes, real_pdf
 
 #: The PNG the request tour uploads (field_work_order_portal_tour.js).
 TOUR_PNG = base64.b64decode(
