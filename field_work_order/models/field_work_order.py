@@ -63,6 +63,8 @@ class FieldWorkOrder(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, tracking=True,
         check_company=True,
+        # Customers, not staff: the company's own users are not offered.
+        domain="['|', ('user_ids', '=', False), ('user_ids.share', '=', True)]",
     )
     service_partner_id = fields.Many2one(
         "res.partner", string="Service Address", index=True, tracking=True, check_company=True,
@@ -189,6 +191,10 @@ class FieldWorkOrder(models.Model):
 
     @api.onchange("job_type_id")
     def _onchange_job_type_id(self):
+        """The job type brings its checklist, its parts and its planned duration."""
+        if self.job_type_id and self.scheduled_start:
+            self.scheduled_end = self.scheduled_start + timedelta(
+                hours=self.job_type_id.planned_hours or 1.0)
         if self.job_type_id and not self.checklist_ids:
             self.checklist_ids = self._job_type_checklist_commands(self.job_type_id)
         if self.job_type_id and not self.material_ids:

@@ -1,8 +1,9 @@
+import ast
 import re
 from datetime import datetime
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import WorkOrderCommon
 
@@ -101,6 +102,24 @@ class TestWorkOrderJobType(WorkOrderCommon):
         # The template is copied, not shared.
         order.checklist_ids[0].name = "Check thermostat and wiring"
         self.assertEqual(self.job_type.checklist_template_ids[0].name, "Check thermostat")
+
+    def test_choosing_a_job_type_sets_the_planned_duration(self):
+        long_job = self.env["field.work.order.job.type"].create({"name": "Overhaul", "planned_hours": 3.5})
+        form = Form(self.env["field.work.order"].with_user(self.dispatcher))
+        form.partner_id = self.customer
+        form.scheduled_start = datetime(2030, 1, 15, 9, 0)
+        form.job_type_id = self.job_type
+        self.assertEqual(form.scheduled_end, datetime(2030, 1, 15, 11, 0))
+        form.job_type_id = long_job
+        self.assertEqual(form.scheduled_end, datetime(2030, 1, 15, 12, 30))
+        self.assertEqual(form.save().scheduled_end, datetime(2030, 1, 15, 12, 30))
+
+    def test_the_customer_field_offers_customers_not_staff(self):
+        domain = ast.literal_eval(self.env["field.work.order"]._fields["partner_id"].domain)
+        offered = self.env["res.partner"].with_user(self.dispatcher).search(domain)
+        self.assertIn(self.customer, offered)
+        staff = (self.dispatcher | self.tech | self.tech2 | self.accountant).partner_id
+        self.assertFalse(offered & staff)
 
     def test_explicit_lines_are_kept(self):
         order = self.create_order(
