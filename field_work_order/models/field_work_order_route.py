@@ -14,6 +14,7 @@ import pytz
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
+from .field_work_order_dispatch import wire
 from .field_work_order_policy import rpc_checked, shown
 
 EARTH_RADIUS_KM = 6371.0088
@@ -62,7 +63,7 @@ class FieldWorkOrderRoute(models.Model):
             raise UserError(self.env._("day must be a date as 'YYYY-MM-DD', got %(value)s.",
                                        value=shown(day))) from None
         user = self._fwo_technician(user_id, self.env.company)
-        tz = pytz.timezone(self._fwo_user_tz(user))
+        tz = pytz.timezone(self._fwo_tz(user.tz, user.company_id.partner_id.tz))
         start = tz.localize(datetime.combine(date, time())).astimezone(pytz.utc).replace(tzinfo=None)
         end = start + timedelta(days=1)
         orders = self.search([
@@ -80,8 +81,8 @@ class FieldWorkOrderRoute(models.Model):
                 "partner": order.partner_id.display_name or "",
                 "address": (order.service_partner_id or order.partner_id)._display_address(
                     without_company=True).strip() or "",
-                "start": order.scheduled_start.strftime("%Y-%m-%d %H:%M:%S"),
-                "end": order.scheduled_end.strftime("%Y-%m-%d %H:%M:%S"),
+                "start": wire(order.scheduled_start),
+                "end": wire(order.scheduled_end),
                 "located": bool(site),
                 "travel_minutes": travel,
                 "distance_km": round(distance_km(before, site), 1) if site and before else False,
@@ -98,9 +99,3 @@ class FieldWorkOrderRoute(models.Model):
             "maps_url": "/".join([base, *(f"{lat:.6f},{lon:.6f}" for lat, lon in located)])
             if base and located else False,
         }
-
-    @api.model
-    def _fwo_user_tz(self, user):
-        """The user's time zone, else their company's, else UTC."""
-        tz = user.tz or user.company_id.partner_id.tz or "UTC"
-        return tz if tz in pytz.all_timezones_set else "UTC"

@@ -50,12 +50,13 @@ class ResUsers(models.Model):
             lambda u: not u.share and group in u.groups_id
             and not u.resource_ids.filtered(lambda r, u=u: r.company_id == u.company_id)
         )
+        Policy = self.env["field.work.order.policy"]
         self.env["resource.resource"].sudo().create([{
             "name": user.partner_id.name or user.login,
             "user_id": user.id,
             "company_id": user.company_id.id,
             "calendar_id": user.company_id.resource_calendar_id.id,
-            "tz": user.tz or user.company_id.resource_calendar_id.tz or "UTC",
+            "tz": Policy._fwo_tz(user.tz, user.company_id.resource_calendar_id.tz),
         } for user in technicians])
 
     def _fwo_resource(self):
