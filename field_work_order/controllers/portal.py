@@ -8,7 +8,7 @@ changes goes through the model's ``portal_create_request`` and
 
 import base64
 
-from odoo import _, http
+from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
@@ -18,7 +18,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 MODEL = "field.work.order"
 SERVICE_REPORT = "field_work_order.field_work_order_action_report_service"
 FORM_FIELDS = ("service_partner_id", "unit_number", "description", "access_instructions",
-               "priority", "new_name", "new_street", "new_zip", "new_city")
+               "priority", "new_name", "new_street", "new_zip", "new_city", "job_type_id",
+               "preferred_date_from", "preferred_date_to", "preferred_window")
 
 
 class WorkOrderPortal(CustomerPortal):
@@ -139,11 +140,15 @@ class WorkOrderPortal(CustomerPortal):
     # ------------------------------------------------------------------
     def _request_form_values(self, form=None, error=None):
         values = self._prepare_portal_layout_values()
-        priorities = request.env[MODEL]._fields["priority"]._description_selection(request.env)
+        Order = request.env[MODEL]
+        priorities = Order._fields["priority"]._description_selection(request.env)
         values.update({
             "page_name": "work_order_request",
-            "addresses": request.env[MODEL]._portal_addresses(),
+            "addresses": Order._portal_addresses(),
             "priorities": priorities,
+            "job_types": Order._portal_job_types(Order._portal_company()),
+            "windows": Order._fields["preferred_window"]._description_selection(request.env),
+            "today": fields.Date.context_today(Order),
             "form": form or {},
             "error": error,
         })
@@ -192,7 +197,15 @@ class WorkOrderPortal(CustomerPortal):
             "description": form["description"],
             "access_instructions": form["access_instructions"],
             "priority": form["priority"] or "0",
+            "preferred_date_from": form["preferred_date_from"] or False,
+            "preferred_date_to": form["preferred_date_to"] or False,
+            "preferred_window": form["preferred_window"] or False,
         }
+        if form["job_type_id"]:
+            try:
+                values["job_type_id"] = int(form["job_type_id"])
+            except ValueError:
+                raise ValidationError(_("Choose the type of service from the list.")) from None
         if address == "new":
             values["new_address"] = {
                 "name": form["new_name"], "street": form["new_street"],

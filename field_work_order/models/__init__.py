@@ -10,6 +10,7 @@ from . import field_work_order_planning
 from . import field_work_order_history
 from . import field_work_order_dispatch
 from . import field_work_order_route
+from . import field_work_order_wishes
 from . import field_work_order_stock
 from . import field_work_order_invoice
 from . import field_work_order_subcontract

@@ -22,6 +22,8 @@ SLOT_STEP = timedelta(minutes=15)  # the board snaps to quarters of an hour
 MAX_RANGE = timedelta(days=31)  # one call reads at most a month
 MAX_SUGGESTIONS = 10
 MAX_UNPLANNED = 200
+#: The customer's wishes (field_work_order_wishes.py), read with the board's orders.
+WISH_FIELDS = ("preferred_date_from", "preferred_date_to", "preferred_window")
 
 
 def wire(value):
@@ -128,7 +130,8 @@ class FieldWorkOrderDispatch(models.Model):
         A draft order gets its lead technician and slot, then is scheduled like
         ``action_schedule`` (parts prepared, customer told). A scheduled or on-hold
         order is moved: its lead is replaced (helpers stay), its parts' preparation
-        follows the new date.
+        follows the new date. A slot outside the customer's wishes is not refused: the
+        dispatcher may have agreed another time with them (the board asks to confirm).
         """
         self.ensure_one()
         order = self._fwo_check_transition("plan")
@@ -202,16 +205,17 @@ class FieldWorkOrderDispatch(models.Model):
             "|", ("user_id", "!=", False), ("subcontractor_id", "!=", False),
         ], ["name", "state", "priority", "partner_id", "service_partner_id", "job_type_id",
             "unit_number", "scheduled_start", "scheduled_end", "user_id", "technician_ids",
-            "subcontractor_id", "description", "company_id"], order="scheduled_start, id")
+            "subcontractor_id", "description", "company_id", *WISH_FIELDS],
+            order="scheduled_start, id")
         technicians = self._fwo_board_technicians(orders)
         calendars = self._fwo_calendar_intervals(technicians, start, end)
         rows = {user.id: [] for user in technicians}
         for order in orders.filtered("user_id"):
             for user in order.technician_ids | order.user_id:
                 if user.id in rows:
-                    rows[user.id].append(order._fwo_board_block(user))
+                    rows[user.id].append(order._fwo_board_block(user, span=(start, end)))
         vendors = orders.subcontractor_id
-        unplanned = self._fwo_unplanned(orders, calendars)
+        unplanned = self._fwo_unplanned(orders, calendars, span=(start, end))
         return {
             "technicians": [{
                 "id": user.id,
@@ -229,7 +233,8 @@ class FieldWorkOrderDispatch(models.Model):
             "subcontractors": [{
                 "id": vendor.id,
                 "name": vendor.display_name,
-                "orders": [o._fwo_board_block() for o in orders if o.subcontractor_id == vendor],
+                "orders": [o._fwo_board_block(span=(start, end)) for o in orders
+                           if o.subcontractor_id == vendor],
             } for vendor in vendors],
             "unplanned": unplanned,
             "conflicts": self._fwo_board_conflicts(orders, calendars, rows),
@@ -247,8 +252,9 @@ class FieldWorkOrderDispatch(models.Model):
         return (users | orders.technician_ids.sudo() | orders.user_id.sudo()).sorted(
             lambda u: (u.name or "", u.id))
 
-    def _fwo_board_block(self, user=None):
-        """One order as the board draws it (``user``: whose row; helper when not the lead)."""
+    def _fwo_board_block(self, user=None, span=None):
+        """One order as the board draws it (``user``: whose row; helper when not the lead;
+        ``span``: the board's (start, end), for the customer's wishes inside it)."""
         self.ensure_one()
         address = self.service_partner_id or self.partner_id
         return {
@@ -266,18 +272,20 @@ class FieldWorkOrderDispatch(models.Model):
             "end": wire(self.scheduled_end),
             "helper": bool(user and user != self.user_id),
             "located": bool(self._fwo_site()),
+            "wishes": self._fwo_board_wishes(*span) if span else False,
         }
 
     @api.model
-    def _fwo_unplanned(self, orders, calendars):
+    def _fwo_unplanned(self, orders, calendars, span=None):
         """The queue: draft orders without a technician or a slot, then the planned ``orders``
-        of the board whose lead technician is off at their time; by priority, then deadline."""
+        of the board whose lead technician is off at their time; by priority, then deadline.
+        ``span``: the board's (start, end), for the customer's wishes inside it."""
         drafts = self.search_fetch([
             ("state", "=", "draft"), "|", ("scheduled_start", "=", False),
             "&", ("user_id", "=", False), ("subcontractor_id", "=", False),
         ], [
             "name", "priority", "partner_id", "service_partner_id", "job_type_id", "unit_number",
-            "deadline", "scheduled_start", "scheduled_end",
+            "deadline", "scheduled_start", "scheduled_end", *WISH_FIELDS,
         ], order="priority desc, deadline asc, id", limit=MAX_UNPLANNED)
         off = orders.filtered(lambda o: o.state != "draft" and o.user_id and any(
             a < wire(o.scheduled_end) and b > wire(o.scheduled_start)
@@ -296,6 +304,7 @@ class FieldWorkOrderDispatch(models.Model):
             "deadline": wire(order.deadline) if order.deadline else False,
             "duration_hours": order._fwo_planned_hours(),
             "technician_off": order in off,
+            "wishes": order._fwo_board_wishes(*span) if span else False,
         } for order in drafts | off.sorted(lambda o: (-int(o.priority), o.deadline or datetime.max))]
 
     def _fwo_planned_hours(self):
@@ -380,8 +389,9 @@ class FieldWorkOrderDispatch(models.Model):
         """The best free slots for this order between ``start`` and ``end`` (UTC), best first.
 
         Qualified technicians, in working hours, not in time off, not overlapping their
-        open orders; ranked by the minutes of travel from their previous stop that day
-        (none: 0), then by time. ``[{"user_id", "start", "end", "travel_minutes"}]``.
+        open orders, inside the customer's wishes when the order has some; ranked by the
+        minutes of travel from their previous stop that day (none: 0), then by time.
+        ``[{"user_id", "start", "end", "travel_minutes"}]``.
         """
         self.ensure_one()
         self._fwo_check_transition("plan")
@@ -395,6 +405,7 @@ class FieldWorkOrderDispatch(models.Model):
                 not self.job_type_id or not u.fwo_job_type_ids
                 or self.job_type_id in u.fwo_job_type_ids))
         calendars = self._fwo_calendar_intervals(users, start, end)
+        wishes = self._fwo_wish_intervals(start, end)
         booked = self.search_fetch([
             ("id", "!=", self.id), ("state", "in", OPEN_STATES),
             ("technician_ids", "in", users.ids),
@@ -408,6 +419,8 @@ class FieldWorkOrderDispatch(models.Model):
             busy = [(o.scheduled_start, o.scheduled_end, o) for o in booked if user in o.technician_ids]
             busy += [(datetime.strptime(a, WIRE_DATETIME), datetime.strptime(b, WIRE_DATETIME), None)
                      for a, b, _r in time_off]
+            if wishes is not False:
+                working = self._fwo_within(working, wishes)
             for a, b in working:
                 a, b = datetime.strptime(a, WIRE_DATETIME), datetime.strptime(b, WIRE_DATETIME)
                 slot = self._fwo_first_free(max(a, start), min(b, end), duration, busy)

@@ -99,6 +99,13 @@ class FieldWorkOrderPortal(models.Model):
     # What portal users do: each method checks everything, then writes.
     # ------------------------------------------------------------------
     @api.model
+    def _portal_company(self):
+        """The company a portal user's requests go to: their contact's, their company's, theirs."""
+        user = self.env.user
+        return (user.partner_id.company_id or user.partner_id.commercial_partner_id.company_id
+                or user.company_id)
+
+    @api.model
     def _portal_check_user(self):
         user = self.env.user
         if not user.share or user._is_public():
@@ -149,7 +156,9 @@ class FieldWorkOrderPortal(models.Model):
         ``values``: ``service_partner_id`` (one of the user's addresses) or
         ``new_address`` (dict of name, street, zip, city), ``unit_number``,
         ``description``, ``access_instructions``, ``priority``, ``photos``
-        (list of dicts with ``name`` and base64 ``data``). Everything is
+        (list of dicts with ``name`` and base64 ``data``), ``job_type_id`` (one of
+        ``_portal_job_types``), ``preferred_date_from``, ``preferred_date_to`` ("YYYY-MM-DD",
+        not before today) and ``preferred_window`` ("morning", "afternoon"). Everything is
         checked before anything is written; then the order, the address and
         the photos are created with the superuser's rights, the dispatchers'
         board is told and the customer gets the request received email.
@@ -190,7 +199,9 @@ class FieldWorkOrderPortal(models.Model):
                 "Send at most %(count)s photos with a request.", count=PORTAL_MAX_PHOTOS,
             ))
         images = [self._portal_photo(photo, index) for index, photo in enumerate(photos, 1)]
-        company = partner.company_id or commercial.company_id or user.company_id
+        company = self._portal_company()
+        wishes = self._portal_request_wishes(values, company, self._fwo_tz(
+            address and address.tz, partner.tz, company.partner_id.tz))
 
         # Everything is checked: write as the application (the portal user has read access only).
         trusted = self.sudo()._fwo_as_trusted().with_company(company)
@@ -210,6 +221,7 @@ class FieldWorkOrderPortal(models.Model):
             "description": description,
             "access_instructions": access or False,
             "priority": priority,
+            **wishes,
         })
         if images:
             trusted.env["field.work.order.photo"]._fwo_as_trusted().create([

@@ -72,7 +72,7 @@ def allow(*roles, skip=()):
 
 
 def _value(record, name):
-    """A field's value in a comparable form: ids for relations, strings for datetimes."""
+    """A field's value in a comparable form: ids for relations, strings for dates and datetimes."""
     field = record._fields[name]
     value = record[name]
     if field.type == "many2one":
@@ -81,6 +81,8 @@ def _value(record, name):
         return tuple(sorted(value.ids))
     if field.type == "datetime":
         return fields.Datetime.to_string(value) if value else False
+    if field.type == "date":
+        return fields.Date.to_string(value) if value else False
     return value
 
 
