@@ -34,3 +34,4 @@ from . import test_dispatch
 from . import test_portal_doors
 from . import test_request_limits_concurrency
 from . import test_input_vocabulary
+from . import test_demo_week
