@@ -34,7 +34,10 @@
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
     ],
-    "demo": ["demo/field_work_order_demo.xml"],
+    "demo": [
+        "demo/field_work_order_demo.xml",
+        "demo/field_work_order_demo_dispatch.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "field_work_order/static/src/views/**/*",

@@ -110,7 +110,7 @@ class FieldWorkOrder(models.Model):
     scheduled_start = fields.Datetime(tracking=True, index=True)
     scheduled_end = fields.Datetime(
         tracking=True, compute="_compute_scheduled_end", store=True, readonly=False,
-        precompute=True,
+        precompute=True, index=True,  # a week's orders: those ending after its start (the board)
     )
     deadline = fields.Datetime(tracking=True, index=True)
     user_id = fields.Many2one(

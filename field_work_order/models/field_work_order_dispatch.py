@@ -209,11 +209,17 @@ class FieldWorkOrderDispatch(models.Model):
             order="scheduled_start, id")
         technicians = self._fwo_board_technicians(orders)
         calendars = self._fwo_calendar_intervals(technicians, start, end)
+        addresses = orders._fwo_addresses()
         rows = {user.id: [] for user in technicians}
+        booked = dict.fromkeys(rows, 0.0)
         for order in orders.filtered("user_id"):
+            hours = max((min(order.scheduled_end, end) - max(order.scheduled_start, start))
+                        .total_seconds() / 3600, 0.0)
             for user in order.technician_ids | order.user_id:
                 if user.id in rows:
-                    rows[user.id].append(order._fwo_board_block(user, span=(start, end)))
+                    rows[user.id].append(
+                        order._fwo_board_block(addresses[order.id], user, span=(start, end)))
+                    booked[user.id] += hours
         vendors = orders.subcontractor_id
         unplanned = self._fwo_unplanned(orders, calendars, span=(start, end))
         return {
@@ -224,16 +230,14 @@ class FieldWorkOrderDispatch(models.Model):
                 "time_off": [list(i) for i in calendars[user.id][1]],
                 "available_hours": round(self._fwo_hours(
                     calendars[user.id][0], start, end, minus=calendars[user.id][1]), 2),
-                "booked_hours": round(sum(
-                    self._fwo_overlap_hours(block["start"], block["end"], start, end)
-                    for block in rows[user.id]), 2),
+                "booked_hours": round(booked[user.id], 2),
                 "qualifications": user.sudo().fwo_job_type_ids.ids,
                 "orders": rows[user.id],
             } for user in technicians],
             "subcontractors": [{
                 "id": vendor.id,
                 "name": vendor.display_name,
-                "orders": [o._fwo_board_block(span=(start, end)) for o in orders
+                "orders": [o._fwo_board_block(addresses[o.id], span=(start, end)) for o in orders
                            if o.subcontractor_id == vendor],
             } for vendor in vendors],
             "unplanned": unplanned,
@@ -252,18 +256,25 @@ class FieldWorkOrderDispatch(models.Model):
         return (users | orders.technician_ids.sudo() | orders.user_id.sudo()).sorted(
             lambda u: (u.name or "", u.id))
 
-    def _fwo_board_block(self, user=None, span=None):
-        """One order as the board draws it (``user``: whose row; helper when not the lead;
-        ``span``: the board's (start, end), for the customer's wishes inside it)."""
+    def _fwo_addresses(self):
+        """{order id: its service address on one line}, each address formatted once."""
+        sites = {order.id: order.service_partner_id or order.partner_id for order in self}
+        formatted = {partner.id: partner._display_address(without_company=True).strip()
+                     for partner in set(sites.values())}
+        return {order_id: formatted[partner.id] for order_id, partner in sites.items()}
+
+    def _fwo_board_block(self, address, user=None, span=None):
+        """One order as the board draws it (``address``: from ``_fwo_addresses``; ``user``: whose
+        row, helper when not the lead; ``span``: the board's (start, end), for the customer's
+        wishes inside it)."""
         self.ensure_one()
-        address = self.service_partner_id or self.partner_id
         return {
             "id": self.id,
             "name": self.name,
             "state": self.state,
             "priority": self.priority,
             "partner": self.partner_id.display_name or "",
-            "address": address._display_address(without_company=True).strip() or "",
+            "address": address,
             "job_type": self.job_type_id.name or False,
             "job_type_id": self.job_type_id.id or False,
             "unit": self.unit_number or False,
@@ -291,13 +302,14 @@ class FieldWorkOrderDispatch(models.Model):
             a < wire(o.scheduled_end) and b > wire(o.scheduled_start)
             for a, b, _reason in calendars.get(o.user_id.id, ((), ()))[1]
         ))
+        queue = drafts | off.sorted(lambda o: (-int(o.priority), o.deadline or datetime.max))
+        addresses = queue._fwo_addresses()
         return [{
             "id": order.id,
             "name": order.name,
             "priority": order.priority,
             "partner": order.partner_id.display_name or "",
-            "address": (order.service_partner_id or order.partner_id)._display_address(
-                without_company=True).strip() or "",
+            "address": addresses[order.id],
             "job_type": order.job_type_id.name or False,
             "job_type_id": order.job_type_id.id or False,
             "unit": order.unit_number or False,
@@ -305,7 +317,7 @@ class FieldWorkOrderDispatch(models.Model):
             "duration_hours": order._fwo_planned_hours(),
             "technician_off": order in off,
             "wishes": order._fwo_board_wishes(*span) if span else False,
-        } for order in drafts | off.sorted(lambda o: (-int(o.priority), o.deadline or datetime.max))]
+        } for order in queue]
 
     def _fwo_planned_hours(self):
         """How long the job is planned to take: its slot, else its job type's hours, else 1."""
@@ -366,9 +378,9 @@ class FieldWorkOrderDispatch(models.Model):
             for previous, block in zip(live, live[1:], strict=False):
                 if previous["end"] > block["start"] or previous["end"][:10] != block["start"][:10]:
                     continue
-                travel = by_id[previous["id"]]._fwo_travel_minutes(by_id[block["id"]])
-                gap = (datetime.strptime(block["start"], WIRE_DATETIME)
-                       - datetime.strptime(previous["end"], WIRE_DATETIME)).total_seconds() / 60
+                before, after = by_id[previous["id"]], by_id[block["id"]]
+                travel = before._fwo_travel_minutes(after)
+                gap = (after.scheduled_start - before.scheduled_end).total_seconds() / 60
                 if travel is not False and travel > gap:
                     conflicts.append({
                         "type": "travel", "user_id": user_id,

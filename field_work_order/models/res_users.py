@@ -56,7 +56,9 @@ class ResUsers(models.Model):
             "user_id": user.id,
             "company_id": user.company_id.id,
             "calendar_id": user.company_id.resource_calendar_id.id,
-            "tz": Policy._fwo_tz(user.tz, user.company_id.resource_calendar_id.tz),
+            # the partner's: mail's inverse of notification_type writes the groups (and so
+            # calls this) while the user is created, before user.tz reads the partner's
+            "tz": Policy._fwo_tz(user.partner_id.tz, user.company_id.resource_calendar_id.tz),
         } for user in technicians])
 
     def _fwo_resource(self):

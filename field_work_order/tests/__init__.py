@@ -36,3 +36,4 @@ from . import test_request_limits_concurrency
 from . import test_input_vocabulary
 from . import test_dispatch_wishes
 from . import test_calendar_first_minutes
+from . import test_demo_week

@@ -79,8 +79,9 @@ REQUEST = re.compile(r'"POST /(?:jsonrpc|xmlrpc/2/object) HTTP[^"]*" 200 - (\d+)
 # ----------------------------------------------------------------------------
 # Database and server
 # ----------------------------------------------------------------------------
-def ensure_db(db, base, fresh):
-    """``db`` copied from the template database ``base`` (installed once); dropped first when ``fresh``."""
+def ensure_db(db, base, fresh, modules=MODULES):
+    """``db`` copied from the template database ``base`` (``modules`` installed once, no demo
+    data); dropped first when ``fresh``."""
     filestore = ROOT / ".odoo" / "filestore"
     if fresh:
         drop_database(db)
@@ -88,9 +89,9 @@ def ensure_db(db, base, fresh):
     if db_exists(db):
         return False
     if not db_exists(base):
-        print(f"creating the template database {base} ({MODULES}; a few minutes)...", flush=True)
+        print(f"creating the template database {base} ({modules}; a few minutes)...", flush=True)
         subprocess.run(OdooServer(base).command() + [
-            "-i", MODULES, "--without-demo=all", "--stop-after-init", "--log-level=warn",
+            "-i", modules, "--without-demo=all", "--stop-after-init", "--log-level=warn",
         ], check=True)
     conn = connect()
     with conn.cursor() as cr:
