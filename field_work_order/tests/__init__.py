@@ -10,6 +10,7 @@ from . import test_access_matrix_actions
 from . import test_access_matrix_lines
 from . import test_access_matrix_downloads
 from . import test_access_matrix_dispatch
+from . import test_access_matrix_quotes
 from . import test_access_matrix
 from . import test_policy_rpc
 from . import test_work_order_planning
@@ -34,3 +35,5 @@ from . import test_dispatch
 from . import test_portal_doors
 from . import test_request_limits_concurrency
 from . import test_input_vocabulary
+from . import test_quote
+from . import test_quote_concurrency
