@@ -40,7 +40,6 @@ class FieldWorkOrderQuote(models.Model):
     )
     work_order_id = fields.Many2one(
         "field.work.order", string="Work Order", required=True, index=True, ondelete="cascade",
-        check_company=True,
     )
     company_id = fields.Many2one(
         related="work_order_id.company_id", store=True, index=True, precompute=True,
@@ -65,7 +64,7 @@ class FieldWorkOrderQuote(models.Model):
         "field.work.order.quote.option", "quote_id", string="Options", copy=True,
     )
     validity_date = fields.Date(
-        string="Valid Until", tracking=True,
+        string="Valid Until", tracking=True, copy=False,
         default=lambda self: fields.Date.context_today(self) + timedelta(days=DEFAULT_VALIDITY_DAYS),
         help="The customer may approve the quote until this day included.",
     )
@@ -101,21 +100,26 @@ class FieldWorkOrderQuote(models.Model):
 
     @api.depends("work_order_id")
     def _compute_pricing(self):
-        """The customer's pricelist, currency and fiscal position, as the order's invoice uses them."""
-        Fpos = self.env["account.fiscal.position"]
         for quote in self:
-            order = quote.work_order_id
-            company = order.company_id or self.env.company
-            partner = order.partner_id.with_company(company)
-            invoice_partner = self.env["res.partner"].browse(
-                partner.address_get(["invoice"])["invoice"]
-            ) if partner else partner
-            pricelist = partner.property_product_pricelist
-            quote.pricelist_id = pricelist
-            quote.currency_id = pricelist.currency_id or company.currency_id
-            quote.fiscal_position_id = Fpos.with_company(company)._get_fiscal_position(
-                invoice_partner, delivery=order.service_partner_id,
-            ) if partner else Fpos
+            quote.update(self._fwo_pricing_of(quote.work_order_id))
+
+    @api.model
+    def _fwo_pricing_of(self, order):
+        """The customer's pricelist, currency and fiscal position, as the order's invoice uses them."""
+        company = order.company_id or self.env.company
+        partner = order.partner_id.with_company(company)
+        if not partner:
+            return {"pricelist_id": False, "fiscal_position_id": False,
+                    "currency_id": company.currency_id.id}
+        invoice_partner = self.env["res.partner"].browse(partner.address_get(["invoice"])["invoice"])
+        pricelist = partner.property_product_pricelist
+        fiscal_position = self.env["account.fiscal.position"].with_company(
+            company)._get_fiscal_position(invoice_partner, delivery=order.service_partner_id)
+        return {
+            "pricelist_id": pricelist.id,
+            "fiscal_position_id": fiscal_position.id,
+            "currency_id": (pricelist.currency_id or company.currency_id).id,
+        }
 
     @api.depends("approved_option_id.amount_total")
     def _compute_amount_total(self):

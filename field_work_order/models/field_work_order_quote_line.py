@@ -88,19 +88,18 @@ class FieldWorkOrderQuoteLine(models.Model):
         As the order's invoice prices a line (``_prepare_invoice_vals``).
         """
         for line in self:
-            quote = line.option_id.quote_id
-            if not line.product_id or not quote:
+            if not line.product_id:
                 line.price_unit = 0.0
                 continue
-            company = quote.company_id or self.env.company
+            pricelist, fiscal_position, currency, company = line._fwo_pricing()
             product = line.product_id.with_company(company)
-            price = quote.pricelist_id._get_product_price(
-                product, line.quantity or 1.0, currency=quote.currency_id,
+            price = pricelist._get_product_price(
+                product, line.quantity or 1.0, currency=currency,
                 uom=line.product_uom_id or product.uom_id, date=fields.Date.context_today(line),
             )
             taxes = product.taxes_id._filter_taxes_by_company(company)
             line.price_unit = product._get_tax_included_unit_price_from_price(
-                price, taxes, fiscal_position=quote.fiscal_position_id,
+                price, taxes, fiscal_position=fiscal_position,
             )
 
     @api.depends("quantity", "price_unit", "tax_ids")
@@ -119,10 +118,35 @@ class FieldWorkOrderQuoteLine(models.Model):
     def _fwo_taxes(self):
         """The product's taxes of the quote's company, mapped by the quote's fiscal position."""
         self.ensure_one()
-        quote = self.option_id.quote_id
-        company = quote.company_id or self.env.company
+        _pricelist, fiscal_position, _currency, company = self._fwo_pricing()
         taxes = self.product_id.with_company(company).taxes_id._filter_taxes_by_company(company)
-        return quote.fiscal_position_id.map_tax(taxes)
+        return fiscal_position.map_tax(taxes)
+
+    def _fwo_pricing(self):
+        """(pricelist, fiscal position, currency, company) pricing this line: its quote's.
+
+        A quote being written in the form has none yet: the form passes its
+        order (context ``fwo_work_order_id``) so that the lines show the
+        customer's prices before it is saved; saving prices them again from the quote.
+        """
+        self.ensure_one()
+        quote = self.option_id.quote_id
+        Quote = self.env["field.work.order.quote"]
+        if quote.currency_id:
+            values = {"pricelist_id": quote.pricelist_id, "fiscal_position_id": quote.fiscal_position_id,
+                      "currency_id": quote.currency_id}
+            company = quote.company_id or self.env.company
+        else:
+            order_id = self.env.context.get("fwo_work_order_id")
+            order = quote.work_order_id or self.env["field.work.order"].browse(
+                order_id if Quote._fwo_is_id(order_id) else ())
+            company = order.company_id or self.env.company
+            values = {
+                name: self.env[Quote._fields[name].comodel_name].browse(value)
+                for name, value in Quote._fwo_pricing_of(order).items()
+            }
+        return (values["pricelist_id"], values["fiscal_position_id"], values["currency_id"],
+                company)
 
     def _fwo_base_line(self):
         """This line for Odoo's tax computation (``account.tax``)."""

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.fields import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import PNG, WorkOrderCommon, at
@@ -207,17 +207,23 @@ class TestQuote(InvoiceCommon, WorkOrderCommon, HttpCase):
         self.assertRegex(error["data"]["message"], r"already approved with the option Replace")
         self.assertEqual(quote.approved_option_id, self.replace)
 
+        # A part nobody quoted, used on the job: billed as a part.
+        self.ok(self.tech, "field.work.order.material", "create", [{
+            "work_order_id": order.id, "product_id": self.part_incl.id, "quantity_used": 1,
+        }])
         invoice = self.complete_and_invoice(order)
-        # 2 hours of labor (180.00 + 9.00) and the Replace option (172.80 + 25.92).
-        self.assertEqual(self.amounts(invoice), [352.8, 34.92, 387.72])
+        # 2 hours of labor (180.00 + 9.00), the air filter (18.00 + 0.90) and the Replace
+        # option (172.80 + 25.92).
+        self.assertEqual(self.amounts(invoice), [370.8, 35.82, 406.62])
         lines = invoice.invoice_line_ids
         self.assertEqual(lines.mapped("display_type"),
-                         ["product", "line_section", "product", "product"])
-        self.assertEqual(lines[1].name, quote.name)
+                         ["product", "product", "line_section", "product", "product"])
+        self.assertEqual(lines[2].name, quote.name)
         self.assertEqual(
             [(line.product_id, line.quantity, line.price_unit, line.tax_ids,
-              round(line.price_total, 2)) for line in lines - lines[1]],
+              round(line.price_total, 2)) for line in lines - lines[2]],
             [(self.labor_product, 2.0, 90.0, self.tax_excl5, 189.0),
+             (self.part_incl, 1.0, 18.0, self.tax_excl5, 18.9),
              (self.part_excl, 2.0, 41.4, self.tax_excl15, 95.22),
              (self.descaling, 1.0, 90.0, self.tax_excl15, 103.5)],
         )
@@ -372,3 +378,65 @@ class TestQuote(InvoiceCommon, WorkOrderCommon, HttpCase):
         self.assertEqual(read[0]["state"], "draft")
         self.refused(self.accountant, QUOTE, "write", [[quote.id], {"note": "x"}], "AccessError", DENIED)
         self.refused(self.tech2, QUOTE, "read", [[quote.id], ["name"]], "AccessError", DENIED)
+
+
+class QuoteTourCommon(InvoiceCommon):
+    @classmethod
+    def setup_tour(cls, login):
+        cls.setup_invoicing(cls.env, f" ({login})")
+        cls.tech = new_test_user(cls.env, login, name="Quinn Quoter",
+                                 groups="base.group_user,field_work_order.group_technician")
+        cls.descaling = cls.env["product.product"].create({
+            "name": "Descaling", "type": "service", "list_price": 100.0,
+            "taxes_id": [Command.set(cls.tax_excl15.ids)],
+        })
+
+    @classmethod
+    def named_order(cls, name, partner):
+        """An order with a known reference for the tour to look for (the models' trusted path)."""
+        return cls.env["field.work.order"]._fwo_as_trusted().create({
+            "name": name, "partner_id": partner.id, "user_id": cls.tech.id,
+        }).with_env(cls.env)
+
+
+@tagged("post_install", "-at_install")
+class TestQuoteTour(QuoteTourCommon, HttpCase):
+    def test_technician_builds_and_sends_a_quote(self):
+        self.setup_tour("quote_tour_tech")
+        self.env["product.product"].create({
+            "name": "Tour Valve", "type": "consu", "list_price": 40.0,
+            "taxes_id": [Command.set(self.tax_excl15.ids)],
+        })
+        order = self.named_order("FWO-QUOTE-TOUR", self.other_client)
+        self.start_tour("/odoo/action-field_work_order.field_work_order_quote_action",
+                        "field_work_order_quote_tour", login="quote_tour_tech")
+        quote = order.quote_ids
+        self.assertEqual((len(quote), quote.state, quote.create_uid), (1, "sent", self.tech))
+        self.assertEqual(quote.option_ids.mapped("name"), ["Replace"])
+        self.assertEqual([round(quote.option_ids[k], 2) for k in ("amount_untaxed", "amount_tax",
+                                                                   "amount_total")],
+                         [80.0, 12.0, 92.0])
+
+
+@tagged("post_install", "-at_install")
+class TestQuotePhoneTour(QuoteTourCommon, HttpCase):
+    browser_size = "360x740"
+    touch_enabled = True
+
+    def test_technician_reads_the_options_on_a_phone(self):
+        self.setup_tour("quote_phone_tech")
+        order = self.named_order("FWO-QUOTE-PHONE", self.client)
+        quote = self.env[QUOTE].create({"work_order_id": order.id, "option_ids": [
+            Command.create({"name": "Repair", "sequence": 1, "line_ids": [
+                Command.create({"product_id": self.part_incl.id, "quantity": 1}),
+                Command.create({"product_id": self.descaling.id, "quantity": 1}),
+            ]}),
+            Command.create({"name": "Replace", "sequence": 2, "line_ids": [
+                Command.create({"product_id": self.part_excl.id, "quantity": 2}),
+                Command.create({"product_id": self.descaling.id, "quantity": 1}),
+            ]}),
+        ]})
+        self.start_tour("/odoo/action-field_work_order.field_work_order_quote_action",
+                        "field_work_order_quote_phone_tour", login="quote_phone_tech")
+        self.assertEqual(quote.state, "sent")
+        self.assertEqual(quote.option_ids.mapped("amount_total"), [122.4, 198.72])
