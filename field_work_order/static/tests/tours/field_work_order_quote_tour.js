@@ -47,6 +47,11 @@ registry.category("web_tour.tours").add("field_work_order_quote_tour", {
             run: "edit 2",
         },
         {
+            content: "Leave the quantity",
+            trigger: ".modal .o_field_widget[name='name'] input",
+            run: "click",
+        },
+        {
             content: "The customer's price, and the option's total with taxes",
             trigger: ".modal .o_field_widget[name='amount_total']:contains('92.00')",
         },
