@@ -26,6 +26,7 @@
         "views/field_work_order_subcontract_views.xml",
         "views/field_work_order_agreement_views.xml",
         "views/field_work_order_menus.xml",
+        "views/field_work_order_quote_views.xml",
         "report/field_work_order_templates.xml",
         "report/field_work_order_reports.xml",
         "report/field_work_order_analysis_views.xml",

@@ -13,6 +13,7 @@ from . import field_work_order_route
 from . import field_work_order_wishes
 from . import field_work_order_stock
 from . import field_work_order_invoice
+from . import field_work_order_extras
 from . import field_work_order_subcontract
 from . import field_work_order_agreement
 from . import field_work_order_agreement_invoice
@@ -25,6 +26,9 @@ from . import field_work_order_material
 from . import field_work_order_labor
 from . import field_work_order_checklist_line
 from . import field_work_order_photo
+from . import field_work_order_quote
+from . import field_work_order_quote_option
+from . import field_work_order_quote_line
 from . import ir_websocket
 from . import res_company
 from . import res_config_settings

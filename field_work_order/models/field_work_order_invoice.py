@@ -7,7 +7,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.tools import SQL, float_is_zero
 
 from .field_work_order_policy import rpc_checked
 
@@ -155,7 +155,9 @@ class FieldWorkOrderInvoice(models.Model):
         """Check every order and return {order: [charge dicts]}; raise before anything is created.
 
         A charge is what one invoice line bills: product, quantity, unit of
-        measure and label. Prices are computed later, per invoice.
+        measure and label. Prices are computed later, per invoice, unless the
+        charge carries an agreed ``price_unit`` (in ``currency``), and with it
+        the quoted ``taxes``; ``{"section": title}`` is a section line.
         """
         charges = {}
         for order in self:
@@ -176,13 +178,15 @@ class FieldWorkOrderInvoice(models.Model):
                     "invoiced when %(allowed)s.", order=order.name, state=states[order.state],
                     allowed=" / ".join(states[s] for s in order._invoiceable_states()),
                 ))
-            lines = order._fwo_charges()
+            lines = order._fwo_charges() + order._fwo_quote_charges()
             if not lines:
                 raise UserError(self.env._(
                     "%(order)s has nothing to invoice: no labor hours, no material used and no "
                     "flat rate.", order=order.name,
                 ))
             for line in lines:
+                if "section" in line:
+                    continue
                 product = line["product"].with_company(order.company_id)
                 # Odoo would silently fall back to the journal's default account.
                 if not product._get_product_accounts()["income"]:
@@ -235,17 +239,51 @@ class FieldWorkOrderInvoice(models.Model):
         return lines + order._fwo_material_charges()
 
     def _fwo_material_charges(self):
-        """The used materials, unless the order's flat-rate job type includes them."""
+        """The used materials, unless the order's flat-rate job type includes them.
+
+        What an approved quote line covers is billed with the quote
+        (``_fwo_quote_charges``), not again here: the quantity used of its
+        product counts first against the quoted quantity, only the rest is billed.
+        """
         self.ensure_one()
         job_type = self.job_type_id
         if job_type.billing_type == "flat_rate" and job_type.materials_included:
             return []
-        return [{
-            "product": material.product_id, "quantity": material.quantity_used,
-            "uom": material.product_uom_id,
-            "name": self.env._("%(product)s\n%(order)s", order=self.name,
-                      product=material.product_id.display_name),
-        } for material in self.material_ids.filtered(lambda m: m.quantity_used > 0)]
+        covered = defaultdict(float)  # product: quantity quoted, in the product's unit
+        for line in self.extra_line_ids.filtered(lambda line: line.product_id.type == "consu"):
+            covered[line.product_id] += line.product_uom_id._compute_quantity(
+                line.quantity, line.product_id.uom_id)
+        charges = []
+        used = self.material_ids.filtered(lambda m: m.quantity_used > 0)
+        for material in used.sorted(lambda m: (not m.quote_line_id, m.id)):
+            product, uom = material.product_id, material.product_uom_id
+            quantity = uom._compute_quantity(material.quantity_used, product.uom_id)
+            taken = min(quantity, covered[product])
+            covered[product] -= taken
+            if float_is_zero(quantity - taken, precision_rounding=product.uom_id.rounding):
+                continue
+            charges.append({
+                "product": product, "quantity": product.uom_id._compute_quantity(
+                    quantity - taken, uom) if taken else material.quantity_used,
+                "uom": uom,
+                "name": self.env._("%(product)s\n%(order)s", order=self.name,
+                          product=product.display_name),
+            })
+        return charges
+
+    def _fwo_quote_charges(self):
+        """The lines of the approved options, under each quote's name, at the quoted prices and taxes."""
+        self.ensure_one()
+        charges = []
+        for quote in self._fwo_approved_quotes().sorted("id"):
+            charges.append({"section": quote.name})
+            charges.extend({
+                "product": line.product_id, "quantity": line.quantity,
+                "uom": line.product_uom_id, "name": line.name or line.product_id.display_name,
+                "price_unit": line.price_unit, "currency": quote.currency_id,
+                "taxes": line.tax_ids,
+            } for line in quote.approved_option_id.line_ids)
+        return charges
 
     def _prepare_invoice_vals(self, charges, grouped=False):
         """Invoice values per company, priced the way a sales order line is.
@@ -290,6 +328,11 @@ class FieldWorkOrderInvoice(models.Model):
                     }))
                 date = order.date_completed or fields.Datetime.now()
                 for charge in charges[order]:
+                    if "section" in charge:
+                        line_commands.append(Command.create({
+                            "display_type": "line_section", "name": charge["section"],
+                        }))
+                        continue
                     product = charge["product"].with_company(company)
                     if "price_unit" in charge:  # an agreed price, not the pricelist's
                         price = charge["currency"]._convert(
@@ -300,17 +343,22 @@ class FieldWorkOrderInvoice(models.Model):
                             product, charge["quantity"], currency=currency, uom=charge["uom"],
                             date=date,
                         )
-                    taxes = product.taxes_id._filter_taxes_by_company(company)
+                    if "taxes" in charge:  # quoted: price and taxes as the customer approved them
+                        taxes = charge["taxes"]
+                    else:
+                        taxes = product.taxes_id._filter_taxes_by_company(company)
+                        price = product._get_tax_included_unit_price_from_price(
+                            price, taxes, fiscal_position=fpos,
+                        )
+                        taxes = fpos.map_tax(taxes)
                     line_commands.append(Command.create({
                         "display_type": "product",
                         "name": charge["name"],
                         "product_id": product.id,
                         "product_uom_id": charge["uom"].id,
                         "quantity": charge["quantity"],
-                        "price_unit": product._get_tax_included_unit_price_from_price(
-                            price, taxes, fiscal_position=fpos,
-                        ),
-                        "tax_ids": [Command.set(fpos.map_tax(taxes).ids)],
+                        "price_unit": price,
+                        "tax_ids": [Command.set(taxes.ids)],
                     }))
             vals_by_company[company].append({
                 "move_type": "out_invoice",

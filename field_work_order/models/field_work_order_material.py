@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class FieldWorkOrderMaterial(models.Model):
@@ -48,6 +48,12 @@ class FieldWorkOrderMaterial(models.Model):
         "stock.move", "fwo_material_id", string="Stock Moves", readonly=True,
         groups="stock.group_stock_user",
         help="Preparation and consumption moves of this part.",
+    )
+    quote_line_id = fields.Many2one(
+        "field.work.order.quote.line", string="Quote Line", readonly=True, index="btree_not_null",
+        ondelete="set null",
+        help="The approved quote line this part comes from: it is billed at the quoted price, "
+        "under the quote, and not again as a part used.",
     )
     unit_cost = fields.Float(
         compute="_compute_unit_cost", store=True, digits="Product Price",
@@ -100,12 +106,25 @@ class FieldWorkOrderMaterial(models.Model):
         self.work_order_id._check_open_for_technicians()
         if {"product_id", "product_uom_id", "work_order_id"}.intersection(vals):
             self._check_planned(self.env._("change the product or unit of a planned part"))
+        if {"product_id", "product_uom_id", "work_order_id", "product_uom_qty"}.intersection(vals):
+            self._check_quoted()
         return super().write(vals)
 
     def unlink(self):
         self.work_order_id._check_open_for_technicians()
         self._check_planned(self.env._("remove a planned part"))
+        self._check_quoted()
         return super().unlink()
+
+    def _check_quoted(self):
+        """Approved extras keep the product and quantity the customer approved, whoever asks."""
+        quoted = self.filtered("quote_line_id")
+        if quoted:
+            raise UserError(self.env._(
+                "%(product)s was approved by the customer in %(quote)s: its product and planned "
+                "quantity cannot change. Record the quantity used, or make a new quote.",
+                product=quoted[0].product_id.display_name, quote=quoted[0].quote_line_id.quote_id.name,
+            ))
 
     def _check_planned(self, what):
         """Refuse ``what`` to technicians on lines with a planned quantity."""

@@ -193,7 +193,7 @@ class FieldWorkOrderStock(models.Model):
             }) for product, qty, uom, line in lines],
         }
 
-    def _prepare_materials(self):
+    def _prepare_materials(self, materials=None):
         """Create, confirm and reserve a picking for the planned storable parts of each order.
 
         Source is a van (any internal location other than the warehouse
@@ -203,12 +203,14 @@ class FieldWorkOrderStock(models.Model):
         parts at the warehouse; at completion the consumption moves record
         what was really used and this delivery, if still open, is cancelled
         (if it was shipped ahead, completion sends back what was not used).
+        ``materials``: only these lines (parts added later, e.g. approved extras).
         """
         warehouses = self.env["res.users"]._fwo_warehouses(self.company_id)
         vals_list = []
         for order in self:
             lines = order.material_ids.filtered(
                 lambda m: m.product_id.is_storable and m.product_uom_qty > 0
+                and (materials is None or m in materials)
             )
             warehouse = order.location_id.warehouse_id or warehouses.get(order.company_id)
             if not lines or not order.location_id or not warehouse:

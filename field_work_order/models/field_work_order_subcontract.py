@@ -139,9 +139,9 @@ class FieldWorkOrderSubcontract(models.Model):
         orders = self._internal_orders()
         return super(FieldWorkOrderSubcontract, orders)._close_labor(when) if orders else None
 
-    def _prepare_materials(self):
+    def _prepare_materials(self, materials=None):
         orders = self._internal_orders()
-        return super(FieldWorkOrderSubcontract, orders)._prepare_materials() if orders else True
+        return super(FieldWorkOrderSubcontract, orders)._prepare_materials(materials) if orders else True
 
     def _plan_consumption(self):
         orders = self._internal_orders()

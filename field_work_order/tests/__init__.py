@@ -10,6 +10,7 @@ from . import test_access_matrix_actions
 from . import test_access_matrix_lines
 from . import test_access_matrix_downloads
 from . import test_access_matrix_dispatch
+from . import test_access_matrix_quotes
 from . import test_access_matrix
 from . import test_policy_rpc
 from . import test_work_order_planning
@@ -37,3 +38,5 @@ from . import test_input_vocabulary
 from . import test_dispatch_wishes
 from . import test_calendar_first_minutes
 from . import test_demo_week
+from . import test_quote
+from . import test_quote_concurrency

@@ -1,0 +1,114 @@
+"""The access matrix's rows of quotes: reading, building, sending, approving, declining."""
+
+from odoo.tests import tagged
+
+from .access_matrix import (
+    ACCESS,
+    READERS,
+    WORKERS,
+    AccessMatrixCase,
+    Call,
+    action,
+    allow,
+    count,
+    exists,
+    observe_fields,
+    window,
+    write,
+)
+
+QUOTE, LINE = "field.work.order.quote", "field.work.order.quote.line"
+
+
+def _state(quote):
+    return observe_fields(quote, ["state"])
+
+
+ROWS = [
+    ("quote: read", Call(
+        QUOTE, "read", lambda t: [[t.q_draft.id], ["name", "state"]],
+        check=lambda t, role, result: result[0]["state"] == "draft", names=("quote",),
+    ), allow(*READERS)),
+    ("quote: create on the order", Call(
+        QUOTE, "create", lambda t: [{"work_order_id": t.o_prog.id, "note": "matrix: new quote"}],
+        observe=count(QUOTE, lambda t: [("note", "=", "matrix: new quote")]), expect=(1,),
+        names=("dispatcher", "quote"),
+    ), allow(*WORKERS)),
+    ("quote: write the note (draft)", write(
+        lambda t: t.q_draft, {"note": "matrix: a note"}, model=QUOTE,
+    ), allow(*WORKERS)),
+    ("quote: write the state", write(
+        lambda t: t.q_draft, {"state": "approved"}, model=QUOTE,
+    ), allow()),
+    ("quote: write the note (approved)", write(
+        lambda t: t.q_approved, {"note": "matrix: changed"}, model=QUOTE,
+        names=("approved",), refusals=(*ACCESS, "UserError"),
+    ), allow()),
+    ("quote line: change the quantity (draft)", write(
+        lambda t: t.q_draft_line, {"quantity": 3.0}, model=LINE,
+    ), allow(*WORKERS)),
+    ("quote line: write the price (draft)", write(
+        lambda t: t.q_draft_line, {"price_unit": 1.0}, model=LINE, names=("price_unit", "dispatcher"),
+    ), allow("D")),
+    ("quote: action_send (draft)", Call(
+        QUOTE, "action_send", lambda t: [[t.q_draft.id]],
+        observe=_state(lambda t: t.q_draft), expect=("sent",),
+        check=lambda t, role, result: result is True, names=("quote", "assigned"),
+    ), allow(*WORKERS)),
+    ("quote: action_approve (sent, signed)", Call(
+        QUOTE, "action_approve",
+        lambda t: [[t.q_sent.id], t.q_sent.option_ids[0].id, t.signature_png, "Casey Client"],
+        observe=_state(lambda t: t.q_sent), expect=("approved",),
+        check=lambda t, role, result: result is True, names=("quote", "assigned"),
+    ), allow(*WORKERS)),
+    ("quote: action_approve without a signature", Call(
+        QUOTE, "action_approve",
+        lambda t: [[t.q_sent.id], t.q_sent.option_ids[0].id, False, "Casey Client"],
+        observe=_state(lambda t: t.q_sent), names=("signature",),
+        refusals=(*ACCESS, "UserError"),
+    ), allow()),
+    ("quote: action_decline (sent, with a reason)", Call(
+        QUOTE, "action_decline", lambda t: [[t.q_sent.id], "Too expensive"],
+        observe=_state(lambda t: t.q_sent), expect=("declined",),
+        check=lambda t, role, result: result is True, names=("quote", "assigned"),
+    ), allow(*WORKERS)),
+    ("quote: unlink (draft)", Call(
+        QUOTE, "unlink", lambda t: [[t.q_draft.id]],
+        observe=exists(lambda t: t.q_draft), expect=(False,), names=("dispatcher",),
+    ), allow("D")),
+    ("action_view_quotes (in progress)", action(
+        lambda t: t.o_prog, "action_view_quotes", check=window(QUOTE),
+    ), allow(*READERS)),
+]
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrixQuotes(AccessMatrixCase):
+    """Quotes as each role (see access_matrix.py): three quotes of the order in progress."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Quote = cls.env[QUOTE].with_user(cls.disp)
+
+        def quote():
+            return Quote.create({"work_order_id": cls.o_prog.id, "option_ids": [
+                (0, 0, {"name": "Repair", "line_ids": [
+                    (0, 0, {"product_id": cls.part.id, "quantity": 1}),
+                    (0, 0, {"product_id": cls.labor_product.id, "quantity": 1}),
+                ]}),
+                (0, 0, {"name": "Replace", "line_ids": [
+                    (0, 0, {"product_id": cls.part.id, "quantity": 2}),
+                ]}),
+            ]})
+
+        cls.q_draft, cls.q_sent, cls.q_approved = quote(), quote(), quote()
+        (cls.q_sent | cls.q_approved).action_send()
+        cls.q_approved.action_approve(cls.q_approved.option_ids[0].id, cls.signature_png, "Casey")
+        cls.q_draft_line = cls.q_draft.option_ids[0].line_ids[0]
+        cls.env.flush_all()
+        for name in ("q_draft", "q_sent", "q_approved", "q_draft_line"):
+            setattr(cls, name, getattr(cls, name).with_env(cls.env))
+
+    def test_access_matrix(self):
+        self.check_matrix(ROWS)
