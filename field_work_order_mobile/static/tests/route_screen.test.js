@@ -1,5 +1,5 @@
 import { after, expect, test } from "@odoo/hoot";
-import { queryAllTexts, waitUntil } from "@odoo/hoot-dom";
+import { queryAllTexts, queryFirst, waitUntil } from "@odoo/hoot-dom";
 import { animationFrame } from "@odoo/hoot-mock";
 import { contains, mountWithCleanup } from "@web/../tests/web_test_helpers";
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
@@ -75,7 +75,7 @@ function makeRoute(day) {
         order_id: id,
         name: `WO/2030/0000${id}`,
         partner: CUSTOMERS[id - 1],
-        address: `${id} Rue Haute\n1000 Brussels`,
+        address: `${id} Rue Haute\n\n1000 Brussels`, // as Odoo's address format gives it without street2
         start: utcAt(day, time),
         end: false,
         located: true,
@@ -195,7 +195,7 @@ test("today's route: stops in order at the technician's times, travel, total and
     expect(route.stops.map((stop) => stop.start.slice(11))).toEqual(["02:30:00", "05:00:00", "08:30:00"]);
     expect(texts(".o_fwo_route_time")).toEqual(["8:00 AM", "10:30 AM", "2:00 PM"]);
     expect(queryAllTexts(".o_fwo_route_customer")).toEqual(CUSTOMERS);
-    expect(".o_fwo_route_item:eq(0) .o_fwo_route_address").toHaveText(/^1 Rue Haute\s+1000 Brussels$/);
+    expect(queryFirst(".o_fwo_route_address").textContent.split("\n")).toEqual(["1 Rue Haute", "1000 Brussels"]);
     // The drive before each stop but the first: minutes and km, or unknown past a stop without coordinates.
     expect(texts(".o_fwo_route_leg")).toEqual(["22 min · 11.1 km", "travel unknown"]);
     expect(".o_fwo_route_item:eq(0) .o_fwo_route_leg").toHaveCount(0);

@@ -26,9 +26,35 @@ export class RouteScreen extends Component {
         return formatDayLong(this.route.day);
     }
 
-    /** The phone's copy is of another day: the technician has not synced since midnight. */
-    get stale() {
-        return !routeIsToday(this.route);
+    /** The phone's copy is of another day (no sync since midnight): says so, else "". */
+    get staleMessage() {
+        return routeIsToday(this.route)
+            ? ""
+            : _t("This is the route of %(day)s: sync to get today's.", { day: this.dayLabel });
+    }
+
+    get unlocatedMessage() {
+        return _t("%(count)s without a location: not counted in the travel", {
+            count: this.route.unlocated.length,
+        });
+    }
+
+    /** The server's address lines, without the empty ones its address format leaves (no street2...). */
+    addressOf(stop) {
+        return stop.address
+            .split("\n")
+            .filter((line) => line.trim())
+            .join("\n");
+    }
+
+    /** The drive from the previous stop: "22 min · 11.1 km", or "" when unknown. */
+    legText(stop) {
+        if (stop.travel_minutes === false) {
+            return "";
+        }
+        return stop.distance_km === false
+            ? _t("%(minutes)s min", { minutes: stop.travel_minutes })
+            : _t("%(minutes)s min · %(km)s km", { minutes: stop.travel_minutes, km: stop.distance_km });
     }
 
     get summary() {
