@@ -42,6 +42,11 @@ class FieldWorkOrderRoute(models.Model):
         return round(distance_km(a, b) * (company.fwo_road_factor or 1.0) / speed * 60)
 
     @api.model
+    def _fwo_route_tz(self, user):
+        """The time zone a technician's day is counted in: theirs, else their company's."""
+        return pytz.timezone(self._fwo_tz(user.tz, user.company_id.partner_id.tz))
+
+    @api.model
     @rpc_checked
     def get_route(self, user_id, day):
         """Technician ``user_id``'s stops on ``day`` ("YYYY-MM-DD", their time zone), in order.
@@ -63,7 +68,7 @@ class FieldWorkOrderRoute(models.Model):
             raise UserError(self.env._("day must be a date as 'YYYY-MM-DD', got %(value)s.",
                                        value=shown(day))) from None
         user = self._fwo_technician(user_id, self.env.company)
-        tz = pytz.timezone(self._fwo_tz(user.tz, user.company_id.partner_id.tz))
+        tz = self._fwo_route_tz(user)
         start = tz.localize(datetime.combine(date, time())).astimezone(pytz.utc).replace(tzinfo=None)
         end = start + timedelta(days=1)
         orders = self.search([

@@ -1,4 +1,4 @@
-"""Pull of the sync protocol: ``sync_pull``, its cursor and the order payload.
+"""Pull of the sync protocol: ``sync_pull``, its cursor, the order payload and today's route.
 
 See docs/sync.md ("Pull") for the protocol and why the cursor misses nothing.
 """
@@ -9,7 +9,9 @@ import hashlib
 import json
 from collections import defaultdict
 
-from odoo import api, models
+import pytz
+
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, html2plaintext
 
@@ -76,7 +78,18 @@ class FieldWorkOrderSyncPull(models.Model):
             "reset": reset,
             "orders": self.browse(ids)._sync_payload(),
             "removed": removed,
+            "route": self._sync_route(),
         }
+
+    def _sync_route(self):
+        """The caller's route for today in their time zone: ``get_route``'s answer and ``tz``.
+
+        Carried by the pull so that the app shows the day's route offline; computed by
+        the dispatch board's own method, never a second time here.
+        """
+        tz = self._fwo_route_tz(self.env.user)
+        today = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
+        return {**self.get_route(self.env.uid, today.isoformat()), "tz": tz.zone}
 
     def _sync_check_user(self):
         """The app's sync is for the people who do the jobs: technicians and dispatchers."""

@@ -7,6 +7,7 @@ from . import test_policy_rpc
 from . import test_access_matrix
 from . import test_sync_reference
 from . import test_sync_history
+from . import test_sync_route
 from . import test_technician_app
 from . import test_js
 from . import test_sync_rules

@@ -30,7 +30,7 @@ class TestTechnicianApp(HttpCase):
         cls.env["stock.quant"]._update_available_quantity(cls.valve, cls.van, 5)
         customer = cls.env["res.partner"].create({
             "name": "App Tour Customer", "is_company": True, "street": "4 Harbour Street",
-            "city": "Springfield", "zip": "01101",
+            "city": "Springfield", "zip": "01101", "partner_latitude": 50.85, "partner_longitude": 4.35,
         })
         cls.order = cls.env["field.work.order"].with_user(cls.dispatcher).create({
             "partner_id": customer.id,

@@ -2,23 +2,25 @@ import { Component, onMounted, onWillDestroy, onWillStart, useState } from "@odo
 import { session } from "@web/session";
 import { user } from "@web/core/user";
 import { browser } from "@web/core/browser/browser";
+import { _t } from "@web/core/l10n/translation";
 import { MainComponentsContainer } from "@web/core/main_components_container";
 import { JobList } from "@field_work_order_mobile/app/screens/job_list/job_list";
 import { JobScreen } from "@field_work_order_mobile/app/screens/job_screen/job_screen";
+import { RouteScreen } from "@field_work_order_mobile/app/screens/route/route_screen";
 import { StatusBar } from "@field_work_order_mobile/app/components/status_bar/status_bar";
 import { SYNC_INTERVAL, SyncStore } from "@field_work_order_mobile/app/store/sync_store";
 import { prepareOffline } from "@field_work_order_mobile/app/store/offline_cache";
 
-/** `#job=42` opens job 42: the phone's back button returns to My Jobs. */
-function jobIdFromHash() {
+/** `#job=42` opens job 42, `#route` today's route: the phone's back button returns from them. */
+function screenFromHash() {
     const match = /^#job=(\d+)$/.exec(browser.location.hash);
-    return match ? Number(match[1]) : null;
+    return { jobId: match ? Number(match[1]) : null, routeOpen: browser.location.hash === "#route" };
 }
 
-/** The technician app: status bar, then My Jobs or one job. */
+/** The technician app: status bar, then My Jobs, today's route or one job. */
 export class FieldServiceApp extends Component {
     static template = "field_work_order_mobile.App";
-    static components = { JobList, JobScreen, MainComponentsContainer, StatusBar };
+    static components = { JobList, JobScreen, MainComponentsContainer, RouteScreen, StatusBar };
     static props = { store: { type: Object, optional: true }, offline: { type: Boolean, optional: true } };
 
     setup() {
@@ -26,8 +28,9 @@ export class FieldServiceApp extends Component {
             this.props.store ||
             new SyncStore({ dbName: session.db, user: { id: user.userId, name: user.name } });
         this.state = useState(this.store.state);
-        this.route = useState({ jobId: jobIdFromHash() });
-        const onHash = () => (this.route.jobId = jobIdFromHash());
+        this.nav = useState({ ...screenFromHash(), fromRoute: false });
+        this.routeLabel = _t("Today's route");
+        const onHash = () => Object.assign(this.nav, screenFromHash());
         const onOnline = () => this.sync();
         const onVisible = () => document.visibilityState === "visible" && this.sync();
         onWillStart(async () => {
@@ -58,20 +61,33 @@ export class FieldServiceApp extends Component {
         return this.store.sync(options).catch(() => {});
     }
 
-    openJob(id) {
+    /** Opens a job; from today's route, its back button returns there. */
+    openJob(id, fromRoute = false) {
         browser.location.hash = `job=${id}`;
-        this.route.jobId = id;
+        Object.assign(this.nav, { jobId: id, routeOpen: false, fromRoute });
     }
 
     closeJob() {
         if (browser.location.hash) {
             browser.history.back();
         }
-        this.route.jobId = null;
+        Object.assign(this.nav, { jobId: null, routeOpen: this.nav.fromRoute, fromRoute: false });
+    }
+
+    openRoute() {
+        browser.location.hash = "route";
+        this.nav.routeOpen = true;
+    }
+
+    closeRoute() {
+        if (browser.location.hash) {
+            browser.history.back();
+        }
+        this.nav.routeOpen = false;
     }
 
     get job() {
         void this.state.revision;
-        return this.route.jobId && this.store.jobView(this.route.jobId);
+        return this.nav.jobId && this.store.jobView(this.nav.jobId);
     }
 }

@@ -53,7 +53,7 @@ function checkPhoneLayout() {
     }
 }
 
-/* A technician's job in the app, on a phone: My Jobs, start, photo, material
+/* A technician's job in the app, on a phone: My Jobs, today's route, start, photo, material
    by search, checklist, note, signature, complete; everything sent. */
 registry.category("web_tour.tours").add("field_work_order_mobile_technician_app", {
     url: "/field-service",
@@ -62,6 +62,30 @@ registry.category("web_tour.tours").add("field_work_order_mobile_technician_app"
             content: "My Jobs fits the phone: no sideways scrolling, controls big enough for a thumb",
             trigger: ".o_fwo_section_today .o_fwo_job_card",
             run: checkPhoneLayout,
+        },
+        {
+            content: "Today's route, from My Jobs",
+            trigger: ".o_fwo_route_button:contains('1')",
+            run: "click",
+        },
+        {
+            content: "The job is the day's one stop, with the link opening the route in the maps",
+            trigger: ".o_fwo_route:has(.o_fwo_route_open[href$='/50.850000,4.350000']) .o_fwo_route_stop:contains('App Tour Customer')",
+            run: checkPhoneLayout,
+        },
+        {
+            content: "Tapping the stop opens the job",
+            trigger: ".o_fwo_route_stop:contains('App Tour Customer')",
+            run: "click",
+        },
+        {
+            content: "Back to the route, then to My Jobs",
+            trigger: ".o_fwo_job .o_fwo_back:contains('route')",
+            run: "click",
+        },
+        {
+            trigger: ".o_fwo_route .o_fwo_back",
+            run: "click",
         },
         {
             content: "My Jobs lists today's job with its customer and unit",

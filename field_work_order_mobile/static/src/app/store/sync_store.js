@@ -55,6 +55,7 @@ export class SyncStore {
             pending: 0,
             failed: 0,
             revision: 0, // bumped on every change screens must redraw for
+            route: false, // today's route as the last pull brought it (models/route.js)
             reference: {
                 products: [],
                 van: false,
@@ -78,16 +79,18 @@ export class SyncStore {
 
     async _load() {
         await this.db.open();
-        const [jobs, reference, lastSync] = await Promise.all([
+        const [jobs, reference, lastSync, route] = await Promise.all([
             this.db.getAll("jobs"),
             this.db.getMeta("reference", null),
             this.db.getMeta("lastSync", false),
+            this.db.getMeta("route", false),
         ]);
         this.jobs = new Map(jobs.map((job) => [job.id, job]));
         if (reference) {
             this.state.reference = reference;
         }
         this.state.lastSync = lastSync;
+        this.state.route = route;
         await this.queue.load();
         this.state.ready = true;
         this._refresh();
@@ -200,7 +203,10 @@ export class SyncStore {
         }
     }
 
-    /** All pages of one pull; each page is stored with its cursor in one transaction. */
+    /**
+     * All pages of one pull; each page is stored with its cursor and today's route
+     * (`route`: every page carries it) in one transaction.
+     */
     async pull() {
         let cursor = await this.db.getMeta("cursor", false);
         let page;
@@ -226,6 +232,9 @@ export class SyncStore {
                     s.jobs.put(order);
                 }
                 s.meta.put({ key: "cursor", value: cursor });
+                if (page.route) {
+                    s.meta.put({ key: "route", value: page.route });
+                }
             });
             if (reset) {
                 this.jobs.clear();
@@ -235,6 +244,9 @@ export class SyncStore {
             }
             for (const order of incoming) {
                 this.jobs.set(order.id, order);
+            }
+            if (page.route) {
+                this.state.route = page.route;
             }
             this._refresh();
         } while (page.has_more);

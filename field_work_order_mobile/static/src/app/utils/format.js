@@ -55,6 +55,16 @@ export function formatSlot(start, end) {
     return to.hasSame(from, "day") ? `${day}, ${time(from)} – ${time(to)}` : `${day}, ${time(from)} – ${formatDateTime(to)}`;
 }
 
+/** A server UTC datetime as a time of day in time zone `tz`, without seconds ("9:00 AM"). */
+export function formatTimeIn(value, tz) {
+    return value ? deserializeDateTime(value, { tz }).toLocaleString(luxon.DateTime.TIME_SIMPLE) : "";
+}
+
+/** "Monday 14 January": a "YYYY-MM-DD" day. */
+export function formatDayLong(day) {
+    return luxon.DateTime.fromISO(day).toFormat("cccc d LLLL");
+}
+
 /** A server UTC datetime ("YYYY-MM-DD HH:MM:SS") as a Date, or null. */
 export function parseUtc(value) {
     return value ? new Date(value.replace(" ", "T") + "Z") : null;

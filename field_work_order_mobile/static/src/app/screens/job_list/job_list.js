@@ -1,6 +1,7 @@
 import { Component, onMounted, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { addressLine, groupJobs } from "@field_work_order_mobile/app/models/job";
+import { routeIsToday } from "@field_work_order_mobile/app/models/route";
 import { stateKind, stateOf } from "@field_work_order_mobile/app/models/rules";
 import { formatSlot, PRIORITY_LABELS } from "@field_work_order_mobile/app/utils/format";
 
@@ -10,7 +11,7 @@ const SECTION_LIMIT = 20;
 /** My Jobs: today, upcoming and recently done, with search. */
 export class JobList extends Component {
     static template = "field_work_order_mobile.JobList";
-    static props = { store: Object, onOpen: Function };
+    static props = { store: Object, onOpen: Function, onRoute: { type: Function, optional: true } };
 
     setup() {
         this.search = useState({ query: "", expanded: {} });
@@ -35,6 +36,12 @@ export class JobList extends Component {
             section.shown = all ? section.jobs : section.jobs.slice(0, SECTION_LIMIT);
         }
         return sections;
+    }
+
+    /** Stops of today's route on the phone, or false when it has none for today. */
+    get routeStops() {
+        const route = this.storeState.route;
+        return routeIsToday(route) && route.stops.length;
     }
 
     stateLabel(job) {

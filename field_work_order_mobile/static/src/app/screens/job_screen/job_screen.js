@@ -41,7 +41,7 @@ const ACTION_ORDER = Object.keys(ACTION_STYLES);
 /** One job: what the technician needs on site, and every action they take there. */
 export class JobScreen extends Component {
     static template = "field_work_order_mobile.JobScreen";
-    static props = { store: Object, job: Object, onBack: Function };
+    static props = { store: Object, job: Object, onBack: Function, backLabel: { type: String, optional: true } };
 
     setup() {
         this.dialog = useService("dialog");
