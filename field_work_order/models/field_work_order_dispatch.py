@@ -127,8 +127,8 @@ class FieldWorkOrderDispatch(models.Model):
 
         A draft order gets its lead technician and slot, then is scheduled like
         ``action_schedule`` (parts prepared, customer told). A scheduled or on-hold
-        order is moved: its lead is replaced (helpers stay), its parts' preparation
-        follows the new date.
+        order is moved: its lead is replaced (helpers stay). Either way the open
+        preparation of its parts is dated ``start``.
         """
         self.ensure_one()
         order = self._fwo_check_transition("plan")
@@ -142,8 +142,7 @@ class FieldWorkOrderDispatch(models.Model):
         order.write(vals)
         if order.state == "draft":
             order.action_schedule()
-        else:
-            order._fwo_move_preparations(start)
+        order._fwo_move_preparations(start)  # the parts are prepared for the visit's day
         return order._fwo_after_transition("plan")
 
     def _fwo_check_qualified(self, user):
@@ -216,6 +215,7 @@ class FieldWorkOrderDispatch(models.Model):
             "technicians": [{
                 "id": user.id,
                 "name": user.name,
+                "resource_id": user._fwo_resource().id,  # read above: no query
                 "working": [list(i) for i in calendars[user.id][0]],
                 "time_off": [list(i) for i in calendars[user.id][1]],
                 "available_hours": round(self._fwo_hours(
