@@ -2,8 +2,9 @@
 
 The tour (static/tests/tours/field_work_order_dispatch_tour.js) plans a queued
 order, moves a scheduled one to another technician, is refused a drop on a
-technician's time off and undoes a move; the test then reads what the board did
-to the orders and to their parts' preparation transfers, to the minute.
+technician's time off, undoes a move, reads a route and suggestions and records
+a time off; the test then reads what the board did to the orders, to their
+parts' preparation transfers and to the time off, to the minute.
 """
 
 from datetime import date, datetime, timedelta
@@ -102,3 +103,8 @@ class TestDispatchTour(HttpCase):
         self.assertEqual(self.preparation(self.moved).mapped("scheduled_date"), [self.utc(15)])
         self.assertEqual(self.preparation(self.undone).mapped("scheduled_date"), [self.utc(8)])
         self.assertFalse(self.preparation(self.refused))
+        # Alice's time off, recorded from her row for the day's working hours.
+        leave = self.env["resource.calendar.leaves"].search(
+            [("resource_id", "=", self.alice._fwo_resource().id)])
+        self.assertEqual((leave.name, leave.date_from, leave.date_to),
+                         ("Dentist", self.utc(8), self.utc(17)))

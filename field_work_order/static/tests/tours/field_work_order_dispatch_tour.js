@@ -74,5 +74,49 @@ registry.category("web_tour.tours").add("field_work_order_dispatch_tour", {
             content: "The undo is spent; the order is back on Bob",
             trigger: `.o_fwo_dispatch:not(:has(.o_fwo_dispatch_undo)) ${row("Bob Board")} ${block("Undone Customer")}[aria-label*='08:00 to 10:00']`,
         },
+        {
+            content: "Bob's route: his two stops in order, neither on the map",
+            trigger: `${row("Bob Board")} .o_fwo_dispatch_route`,
+            run: "click",
+        },
+        {
+            trigger: ".o_fwo_dispatch_route_panel:contains('Bob Board') .o_fwo_dispatch_stop:contains('Undone Customer') + .o_fwo_dispatch_stop:contains('Moved Customer'):contains('No coordinates')",
+        },
+        {
+            content: "Suggestions for the refused order",
+            trigger: ".o_fwo_dispatch_queue_item:contains('Refused Customer') .o_fwo_dispatch_suggest",
+            run: "click",
+        },
+        {
+            trigger: ".o_fwo_dispatch_panel:contains('Slots for') .o_fwo_dispatch_slot:contains('Travel: 0 min')",
+        },
+        {
+            content: "Record Alice's time off for the day",
+            trigger: `${row("Alice Board")} .o_fwo_dispatch_time_off_button`,
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name='name'] input",
+            run: "edit Dentist",
+        },
+        {
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Her row is hatched; her order there is marked, with the reason",
+            trigger: `${row("Alice Board")} .o_fwo_dispatch_time_off[title='Dentist']`,
+        },
+        {
+            trigger: `${row("Alice Board")} ${block("Queue Customer")}.o_fwo_dispatch_conflict[title*='falls in time off']`,
+        },
+        {
+            content: "The week shows the same orders, a column a day",
+            trigger: ".o_fwo_dispatch_week",
+            run: "click",
+        },
+        {
+            trigger: `.o_fwo_dispatch[data-mode='week'] ${row("Bob Board")} ${block("Undone Customer")}`,
+        },
     ],
 });
