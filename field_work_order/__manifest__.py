@@ -25,6 +25,7 @@
         "views/account_move_views.xml",
         "views/field_work_order_subcontract_views.xml",
         "views/field_work_order_agreement_views.xml",
+        "views/field_work_order_dispatch_views.xml",
         "views/field_work_order_menus.xml",
         "views/field_work_order_quote_views.xml",
         "report/field_work_order_templates.xml",
@@ -42,6 +43,7 @@
     "assets": {
         "web.assets_backend": [
             "field_work_order/static/src/views/**/*",
+            "field_work_order/static/src/dispatch/**/*",
         ],
         "web.assets_frontend": [
             "field_work_order/static/src/portal/**/*",

@@ -129,9 +129,10 @@ class FieldWorkOrderDispatch(models.Model):
 
         A draft order gets its lead technician and slot, then is scheduled like
         ``action_schedule`` (parts prepared, customer told). A scheduled or on-hold
-        order is moved: its lead is replaced (helpers stay), its parts' preparation
-        follows the new date. A slot outside the customer's wishes is not refused: the
-        dispatcher may have agreed another time with them (the board asks to confirm).
+        order is moved: its lead is replaced (helpers stay). Either way the open
+        preparation of its parts is dated ``start``. A slot outside the customer's wishes
+        is not refused: the dispatcher may have agreed another time with them (the board
+        asks to confirm).
         """
         self.ensure_one()
         order = self._fwo_check_transition("plan")
@@ -145,8 +146,7 @@ class FieldWorkOrderDispatch(models.Model):
         order.write(vals)
         if order.state == "draft":
             order.action_schedule()
-        else:
-            order._fwo_move_preparations(start)
+        order._fwo_move_preparations(start)  # the parts are prepared for the visit's day
         return order._fwo_after_transition("plan")
 
     def _fwo_check_qualified(self, user):
@@ -226,6 +226,7 @@ class FieldWorkOrderDispatch(models.Model):
             "technicians": [{
                 "id": user.id,
                 "name": user.name,
+                "resource_id": user._fwo_resource().id,  # read above: no query
                 "working": [list(i) for i in calendars[user.id][0]],
                 "time_off": [list(i) for i in calendars[user.id][1]],
                 "available_hours": round(self._fwo_hours(

@@ -32,6 +32,7 @@ from . import test_portal_tour
 from . import test_subcontract
 from . import test_subcontract_concurrency
 from . import test_dispatch
+from . import test_dispatch_tour
 from . import test_portal_doors
 from . import test_request_limits_concurrency
 from . import test_input_vocabulary

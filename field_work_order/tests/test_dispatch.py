@@ -157,6 +157,7 @@ class TestDispatch(WorkOrderCommon, HttpCase):
         self.assertEqual(rows[self.tech3.id]["available_hours"], 0.0)
         self.assertEqual([(b["id"], b["helper"]) for b in rows[self.tech3.id]["orders"]], [(planned.id, True)])
         self.assertEqual(rows[self.tech2.id]["qualifications"], [self.boiler.id])
+        self.assertEqual(rows[self.tech3.id]["resource_id"], self.tech3._fwo_resource().id)
         self.assertIn(queued.id, [o["id"] for o in board["unplanned"]])
         self.assertEqual(board["unplanned"][0]["priority"], "2")
         kinds = sorted((c["type"], c["user_id"], tuple(c["order_ids"])) for c in board["conflicts"])

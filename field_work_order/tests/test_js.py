@@ -31,6 +31,7 @@ def run_hoot(case, suite, count):
 
 @tagged("post_install", "-at_install")
 class TestWorkOrderJs(HttpCase):
-    def test_hoot_live_reload(self):
-        """Hoot unit tests of the kanban/list live-reload patch, in Chromium."""
-        run_hoot(self, HOOT_SUITE, 3)
+    def test_hoot_units(self):
+        """Hoot unit tests in Chromium: the kanban/list live reload (3), the dispatch
+        board's time math (6)."""
+        run_hoot(self, HOOT_SUITE, 9)

@@ -1,8 +1,9 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-/* A dispatcher opens the app: its default board lists the done order waiting for verification
-   (FWO-TOUR-DONE, created by the test) in the Done column; the end states are folded. */
+/* A dispatcher opens the app (the dispatch board) and goes to the status kanban: it lists
+   the done order waiting for verification (FWO-TOUR-DONE, created by the test) in the Done
+   column; the end states are folded. */
 registry.category("web_tour.tours").add("field_work_order_board_tour", {
     url: "/odoo",
     steps: () => [
@@ -13,7 +14,12 @@ registry.category("web_tour.tours").add("field_work_order_board_tour", {
             run: "click",
         },
         {
-            content: "The app opens the board of all orders to do, not only the dispatcher's own",
+            content: "The app opens on the dispatch board; the status kanban is one click away",
+            trigger: ".o_fwo_dispatch .o_fwo_dispatch_kanban",
+            run: "click",
+        },
+        {
+            content: "The kanban of all orders to do, not only the dispatcher's own",
             trigger: ".o_control_panel:has(.o_searchview_facet:contains('To Do')):not(:has(.o_searchview_facet:contains('My Orders')))",
         },
         {
