@@ -22,12 +22,14 @@ class ResUsers(models.Model):
     def create(self, vals_list):
         users = super().create(vals_list)
         users._fwo_ensure_resources()
+        users._fwo_ensure_dispatch_home()
         return users
 
     def write(self, vals):
         res = super().write(vals)
         if any(key == "groups_id" or key.startswith(("in_group_", "sel_groups_")) for key in vals):
             self._fwo_ensure_resources()
+            self._fwo_ensure_dispatch_home()
         return res
 
     @api.model
@@ -35,6 +37,14 @@ class ResUsers(models.Model):
         """At install and update: every field technician gets a resource (schedule, time off)."""
         group = self.env.ref("field_work_order.group_technician")
         self.sudo().search([("groups_id", "in", group.id), ("share", "=", False)])._fwo_ensure_resources()
+        return True
+
+    @api.model
+    def _fwo_ensure_all_dispatch_homes(self):
+        """At install and update: the dispatchers who have no home action get the board."""
+        group = self.env.ref("field_work_order.group_dispatcher")
+        self.sudo().search([("groups_id", "in", group.id), ("share", "=", False),
+                            ("action_id", "=", False)])._fwo_ensure_dispatch_home()
         return True
 
     def _fwo_ensure_resources(self):
@@ -60,6 +70,24 @@ class ResUsers(models.Model):
             # calls this) while the user is created, before user.tz reads the partner's
             "tz": Policy._fwo_tz(user.partner_id.tz, user.company_id.resource_calendar_id.tz),
         } for user in technicians])
+
+    def _fwo_ensure_dispatch_home(self):
+        """Dispatchers without a home action open Odoo on the dispatch board, not on Discuss.
+
+        A home action someone chose is kept; so are administrators' (they are dispatchers by
+        implication but do other work).
+        """
+        group = self.env.ref("field_work_order.group_dispatcher", raise_if_not_found=False)
+        board = self.env.ref("field_work_order.field_work_order_dispatch_action",
+                             raise_if_not_found=False)
+        if not group or not board:
+            return
+        dispatchers = self.sudo().filtered(
+            lambda u: not u.share and not u.action_id and group in u.groups_id
+            and not u._is_system()
+        )
+        if dispatchers:
+            dispatchers.action_id = board
 
     def _fwo_resource(self):
         """The technician's resource in their company (made for every technician)."""

@@ -259,3 +259,20 @@ class TestDispatch(WorkOrderCommon, HttpCase):
         self.assertEqual(len(mine["stops"]), 4)
         self.refused(self.tech2, "get_route", [self.tech.id, MONDAY], "AccessError", "Only a dispatcher")
         self.refused(self.accountant, "get_route", [self.tech.id, MONDAY], "AccessError", ".")
+
+    def test_dispatchers_land_on_the_board(self):
+        """A new dispatcher opens Odoo on the board; a chosen home action, technicians and
+        administrators are left alone."""
+        board = self.env.ref("field_work_order.field_work_order_dispatch_action")
+        kanban = self.env.ref("field_work_order.field_work_order_action")
+        new = new_test_user(self.env, "fwo_new_dispatcher",
+                            groups="base.group_user,field_work_order.group_dispatcher")
+        chosen = new_test_user(self.env, "fwo_chosen_dispatcher", action_id=kanban.id,
+                               groups="base.group_user,field_work_order.group_dispatcher")
+        promoted = new_test_user(self.env, "fwo_promoted",
+                                 groups="base.group_user,field_work_order.group_technician")
+        self.assertFalse(promoted.action_id)
+        self.assertFalse(self.tech.action_id)
+        self.assertFalse(self.env.ref("base.user_admin").action_id)
+        promoted.groups_id += self.env.ref("field_work_order.group_dispatcher")
+        self.assertEqual([new.action_id, chosen.action_id, promoted.action_id], [board, kanban, board])
