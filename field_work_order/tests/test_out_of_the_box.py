@@ -133,14 +133,16 @@ class TestDispatcherBoard(TransactionCase):
     def app_action(self, user):
         menus = self.env["ir.ui.menu"].with_user(user).load_web_menus(False)
         root = self.env.ref("field_work_order.field_work_order_menu_root")
-        return self.env["ir.actions.act_window"].browse(menus[root.id]["actionID"])
+        return self.env["ir.actions.actions"].browse(menus[root.id]["actionID"])
 
     def test_each_role_lands_on_its_board(self):
+        """Dispatchers open the app on the dispatch board, accountants on the status board."""
         board = self.env.ref("field_work_order.field_work_order_action")
-        self.assertEqual(self.app_action(self.dispatcher), board)
-        self.assertEqual(self.app_action(self.accountant), board)
+        dispatch = self.env.ref("field_work_order.field_work_order_dispatch_action")
+        self.assertEqual(self.app_action(self.dispatcher).id, dispatch.id)
+        self.assertEqual(self.app_action(self.accountant).id, board.id)
         self.assertEqual(
-            self.app_action(self.tech), self.env.ref("field_work_order.field_work_order_action_my")
+            self.app_action(self.tech).id, self.env.ref("field_work_order.field_work_order_action_my").id
         )
         self.assertIn("'search_default_to_do': 1", board.context)
 
