@@ -169,11 +169,15 @@ class FieldWorkOrderDispatch(models.Model):
             "&", ("resource_id", "=", False), ("calendar_id", "in", (calendar.id, False)),
         ], order="date_from", limit=1)
         if leave:
+            # Told in the dispatcher's own time, as the board shows it.
+            tz = pytz.timezone(self._fwo_tz(self.env.user.tz, user.tz))
+            local = [pytz.utc.localize(value).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+                     for value in (leave.date_from, leave.date_to)]
             reason = " (%s)" % leave.name if leave.name else ""
             raise UserError(self.env._(
-                "%(user)s is off from %(start)s to %(end)s UTC%(reason)s: %(order)s cannot be "
-                "planned then.", user=user.name, start=wire(leave.date_from),
-                end=wire(leave.date_to), reason=reason, order=self.name,
+                "%(user)s is off from %(start)s to %(end)s (%(tz)s)%(reason)s: %(order)s cannot be "
+                "planned then.", user=user.name, start=local[0], end=local[1], tz=tz.zone,
+                reason=reason, order=self.name,
             ))
 
     def _fwo_move_preparations(self, when):

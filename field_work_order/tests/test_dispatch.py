@@ -113,7 +113,8 @@ class TestDispatch(WorkOrderCommon, HttpCase):
         self.refused(self.tech, "action_plan", args, "AccessError", ".", [order.id])
         self.refused(self.accountant, "action_plan", args, "AccessError", "Only a dispatcher", [order.id])
         self.refused(self.dispatcher, "action_plan", [self.tech3.id, f"{MONDAY} 10:00:00", f"{MONDAY} 12:00:00"],
-                     "UserError", r"Theo Tech is off from 2030-01-14 00:00:00 .*\(Dentist\)", [order.id])
+                     "UserError", r"Theo Tech is off from 2030-01-14 00:00 to 2030-01-14 23:59 "
+                     r"\(UTC\) \(Dentist\)", [order.id])
         self.refused(self.dispatcher, "action_plan", [self.tech2.id, *args[1:]], "UserError",
                      "Tess Tech is not qualified for HVAC Repair jobs", [order.id])
         self.refused(self.dispatcher, "action_plan", [self.tech.id, f"{MONDAY} 12:00:00", f"{MONDAY} 10:00:00"],
