@@ -87,7 +87,7 @@ class ResUsers(models.Model):
             and not u._is_system()
         )
         if dispatchers:
-            dispatchers.action_id = board
+            dispatchers.write({"action_id": board.id})
 
     def _fwo_resource(self):
         """The technician's resource in their company (made for every technician)."""
