@@ -276,4 +276,5 @@ class TestDispatch(WorkOrderCommon, HttpCase):
         self.assertFalse(self.tech.action_id)
         self.assertFalse(self.env.ref("base.user_admin").action_id)
         promoted.groups_id += self.env.ref("field_work_order.group_dispatcher")
-        self.assertEqual([new.action_id, chosen.action_id, promoted.action_id], [board, kanban, board])
+        self.assertEqual([new.action_id.id, chosen.action_id.id, promoted.action_id.id],
+                         [board.id, kanban.id, board.id])
