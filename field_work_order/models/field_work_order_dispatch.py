@@ -209,7 +209,8 @@ class FieldWorkOrderDispatch(models.Model):
             order="scheduled_start, id")
         technicians = self._fwo_board_technicians(orders)
         calendars = self._fwo_calendar_intervals(technicians, start, end)
-        blocks = orders._fwo_board_blocks(start, end)
+        sites = {order.id: order._fwo_site() for order in orders}
+        blocks = orders._fwo_board_blocks(start, end, sites)
         rows = {user.id: [] for user in technicians}
         booked = dict.fromkeys(rows, 0.0)
         by_vendor = defaultdict(list)
@@ -247,7 +248,7 @@ class FieldWorkOrderDispatch(models.Model):
                 "orders": by_vendor[vendor.id],
             } for vendor in vendors],
             "unplanned": unplanned,
-            "conflicts": self._fwo_board_conflicts(orders, calendars, rows),
+            "conflicts": self._fwo_board_conflicts(orders, calendars, rows, sites),
         }
 
     @api.model
@@ -269,10 +270,10 @@ class FieldWorkOrderDispatch(models.Model):
                      for partner in set(sites.values())}
         return {order_id: formatted[partner.id] for order_id, partner in sites.items()}
 
-    def _fwo_board_blocks(self, start, end):
+    def _fwo_board_blocks(self, start, end, sites):
         """{order id: the order as the board draws it}, built once per order however many rows
         show it (a helper's row copies it with ``helper`` True); ``start``, ``end``: the board's
-        range, for the customer's wishes inside it."""
+        range, for the customer's wishes inside it; ``sites``: {order id: ``_fwo_site()``}."""
         addresses = self._fwo_addresses()
         wishes = self._fwo_board_wishes(start, end)
         return {order.id: {
@@ -289,7 +290,7 @@ class FieldWorkOrderDispatch(models.Model):
             "start": wire(order.scheduled_start),
             "end": wire(order.scheduled_end),
             "helper": False,
-            "located": bool(order._fwo_site()),
+            "located": bool(sites[order.id]),
             "wishes": wishes[order.id],
         } for order in self}
 
@@ -305,9 +306,10 @@ class FieldWorkOrderDispatch(models.Model):
             "name", "priority", "partner_id", "service_partner_id", "job_type_id", "unit_number",
             "deadline", "scheduled_start", "scheduled_end", *WISH_FIELDS,
         ], order="priority desc, deadline asc, id", limit=MAX_UNPLANNED)
-        off = orders.filtered(lambda o: o.state != "draft" and o.user_id and any(
+        away = {user_id for user_id, (_working, time_off) in calendars.items() if time_off}
+        off = orders.filtered(lambda o: o.user_id.id in away and o.state != "draft" and any(
             a < wire(o.scheduled_end) and b > wire(o.scheduled_start)
-            for a, b, _reason in calendars.get(o.user_id.id, ((), ()))[1]
+            for a, b, _reason in calendars[o.user_id.id][1]
         ))
         queue = drafts | off.sorted(lambda o: (-int(o.priority), o.deadline or datetime.max))
         addresses = queue._fwo_addresses()
@@ -353,12 +355,12 @@ class FieldWorkOrderDispatch(models.Model):
         return max(total, 0.0)
 
     @api.model
-    def _fwo_board_conflicts(self, orders, calendars, rows):
+    def _fwo_board_conflicts(self, orders, calendars, rows, sites):
         """What the board marks: double bookings, work outside working hours or in time off,
-        and gaps too short for the travel between two consecutive sites."""
+        and gaps too short for the travel between two consecutive sites (``sites``: {order id:
+        ``_fwo_site()``})."""
         conflicts = []
         by_id = {order.id: order for order in orders}
-        sites = {order.id: order._fwo_site() for order in orders}
         for user_id, blocks in rows.items():
             working, time_off = calendars[user_id]
             live = sorted((b for b in blocks if b["state"] in OPEN_STATES), key=lambda b: b["start"])
