@@ -213,17 +213,24 @@ class FieldWorkOrderDispatch(models.Model):
             order="scheduled_start, id")
         technicians = self._fwo_board_technicians(orders)
         calendars = self._fwo_calendar_intervals(technicians, start, end)
-        addresses = orders._fwo_addresses()
+        sites = {order.id: order._fwo_site() for order in orders}
+        blocks = orders._fwo_board_blocks(start, end, sites)
         rows = {user.id: [] for user in technicians}
         booked = dict.fromkeys(rows, 0.0)
-        for order in orders.filtered("user_id"):
+        by_vendor = defaultdict(list)
+        for order in orders:
+            block = blocks[order.id]
+            if order.subcontractor_id:
+                by_vendor[order.subcontractor_id.id].append(block)
+            lead = order.user_id.id
+            if not lead:
+                continue
             hours = max((min(order.scheduled_end, end) - max(order.scheduled_start, start))
                         .total_seconds() / 3600, 0.0)
-            for user in order.technician_ids | order.user_id:
-                if user.id in rows:
-                    rows[user.id].append(
-                        order._fwo_board_block(addresses[order.id], user, span=(start, end)))
-                    booked[user.id] += hours
+            for user_id in dict.fromkeys([*order.technician_ids.ids, lead]):
+                if user_id in rows:
+                    rows[user_id].append(dict(block, helper=user_id != lead))
+                    booked[user_id] += hours
         vendors = orders.subcontractor_id
         unplanned = self._fwo_unplanned(orders, calendars, span=(start, end))
         return {
@@ -242,11 +249,10 @@ class FieldWorkOrderDispatch(models.Model):
             "subcontractors": [{
                 "id": vendor.id,
                 "name": vendor.display_name,
-                "orders": [o._fwo_board_block(addresses[o.id], span=(start, end)) for o in orders
-                           if o.subcontractor_id == vendor],
+                "orders": by_vendor[vendor.id],
             } for vendor in vendors],
             "unplanned": unplanned,
-            "conflicts": self._fwo_board_conflicts(orders, calendars, rows),
+            "conflicts": self._fwo_board_conflicts(orders, calendars, rows, sites),
         }
 
     @api.model
@@ -268,28 +274,29 @@ class FieldWorkOrderDispatch(models.Model):
                      for partner in set(sites.values())}
         return {order_id: formatted[partner.id] for order_id, partner in sites.items()}
 
-    def _fwo_board_block(self, address, user=None, span=None):
-        """One order as the board draws it (``address``: from ``_fwo_addresses``; ``user``: whose
-        row, helper when not the lead; ``span``: the board's (start, end), for the customer's
-        wishes inside it)."""
-        self.ensure_one()
-        return {
-            "id": self.id,
-            "name": self.name,
-            "state": self.state,
-            "priority": self.priority,
-            "partner": self.partner_id.display_name or "",
-            "address": address,
-            "job_type": self.job_type_id.name or False,
-            "job_type_id": self.job_type_id.id or False,
-            "unit": self.unit_number or False,
-            "scope": (self.description or "")[:300] or False,
-            "start": wire(self.scheduled_start),
-            "end": wire(self.scheduled_end),
-            "helper": bool(user and user != self.user_id),
-            "located": bool(self._fwo_site()),
-            "wishes": self._fwo_board_wishes(*span) if span else False,
-        }
+    def _fwo_board_blocks(self, start, end, sites):
+        """{order id: the order as the board draws it}, built once per order however many rows
+        show it (a helper's row copies it with ``helper`` True); ``start``, ``end``: the board's
+        range, for the customer's wishes inside it; ``sites``: {order id: ``_fwo_site()``}."""
+        addresses = self._fwo_addresses()
+        wishes = self._fwo_board_wishes(start, end)
+        return {order.id: {
+            "id": order.id,
+            "name": order.name,
+            "state": order.state,
+            "priority": order.priority,
+            "partner": order.partner_id.display_name or "",
+            "address": addresses[order.id],
+            "job_type": order.job_type_id.name or False,
+            "job_type_id": order.job_type_id.id or False,
+            "unit": order.unit_number or False,
+            "scope": (order.description or "")[:300] or False,
+            "start": wire(order.scheduled_start),
+            "end": wire(order.scheduled_end),
+            "helper": False,
+            "located": bool(sites[order.id]),
+            "wishes": wishes[order.id],
+        } for order in self}
 
     @api.model
     def _fwo_unplanned(self, orders, calendars, span=None):
@@ -303,12 +310,14 @@ class FieldWorkOrderDispatch(models.Model):
             "name", "priority", "partner_id", "service_partner_id", "job_type_id", "unit_number",
             "deadline", "scheduled_start", "scheduled_end", *WISH_FIELDS,
         ], order="priority desc, deadline asc, id", limit=MAX_UNPLANNED)
-        off = orders.filtered(lambda o: o.state != "draft" and o.user_id and any(
+        away = {user_id for user_id, (_working, time_off) in calendars.items() if time_off}
+        off = orders.filtered(lambda o: o.user_id.id in away and o.state != "draft" and any(
             a < wire(o.scheduled_end) and b > wire(o.scheduled_start)
-            for a, b, _reason in calendars.get(o.user_id.id, ((), ()))[1]
+            for a, b, _reason in calendars[o.user_id.id][1]
         ))
         queue = drafts | off.sorted(lambda o: (-int(o.priority), o.deadline or datetime.max))
         addresses = queue._fwo_addresses()
+        wishes = queue._fwo_board_wishes(*span) if span else {}
         return [{
             "id": order.id,
             "name": order.name,
@@ -321,7 +330,7 @@ class FieldWorkOrderDispatch(models.Model):
             "deadline": wire(order.deadline) if order.deadline else False,
             "duration_hours": order._fwo_planned_hours(),
             "technician_off": order in off,
-            "wishes": order._fwo_board_wishes(*span) if span else False,
+            "wishes": wishes.get(order.id, False),
         } for order in queue]
 
     def _fwo_planned_hours(self):
@@ -350,9 +359,10 @@ class FieldWorkOrderDispatch(models.Model):
         return max(total, 0.0)
 
     @api.model
-    def _fwo_board_conflicts(self, orders, calendars, rows):
+    def _fwo_board_conflicts(self, orders, calendars, rows, sites):
         """What the board marks: double bookings, work outside working hours or in time off,
-        and gaps too short for the travel between two consecutive sites."""
+        and gaps too short for the travel between two consecutive sites (``sites``: {order id:
+        ``_fwo_site()``})."""
         conflicts = []
         by_id = {order.id: order for order in orders}
         for user_id, blocks in rows.items():
@@ -384,7 +394,7 @@ class FieldWorkOrderDispatch(models.Model):
                 if previous["end"] > block["start"] or previous["end"][:10] != block["start"][:10]:
                     continue
                 before, after = by_id[previous["id"]], by_id[block["id"]]
-                travel = before._fwo_travel_minutes(after)
+                travel = self._fwo_drive_minutes(sites[before.id], sites[after.id], before.company_id)
                 gap = (after.scheduled_start - before.scheduled_end).total_seconds() / 60
                 if travel is not False and travel > gap:
                     conflicts.append({

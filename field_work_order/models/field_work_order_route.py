@@ -34,10 +34,14 @@ class FieldWorkOrderRoute(models.Model):
     def _fwo_travel_minutes(self, other):
         """Estimated minutes of driving from this order's site to ``other``'s; False if unknown."""
         self.ensure_one()
-        a, b = self._fwo_site(), other._fwo_site()
+        return self._fwo_drive_minutes(self._fwo_site(), other._fwo_site(), self.company_id)
+
+    @api.model
+    def _fwo_drive_minutes(self, a, b, company):
+        """Estimated minutes of driving between the sites ``a`` and ``b`` (``_fwo_site``) at
+        ``company``'s speed; False if either is unknown. Apart, for sites read once."""
         if not a or not b:
             return False
-        company = self.company_id
         speed = company.fwo_average_speed or 40.0
         return round(distance_km(a, b) * (company.fwo_road_factor or 1.0) / speed * 60)
 

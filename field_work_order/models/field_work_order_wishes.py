@@ -115,12 +115,21 @@ class FieldWorkOrderWishes(models.Model):
         return self.env._("%(days)s, %(window)s", days=days, window=window)
 
     def _fwo_board_wishes(self, start, end):
-        """The ``wishes`` of the order on the board between ``start`` and ``end``: False or
-        ``{"label", "intervals"}``."""
-        self.ensure_one()
-        if not self._fwo_has_wishes():
-            return False
-        return {"label": self._fwo_wish_label(), "intervals": self._fwo_wish_intervals(start, end)}
+        """{order id: its ``wishes`` on the board between ``start`` and ``end``, False or
+        ``{"label", "intervals"}``}; each distinct wish (time zone, days, window) is worked
+        out once, as many orders of a board share theirs (dates are formatted slowly)."""
+        known, result = {}, {}
+        for order in self:
+            if not order._fwo_has_wishes():
+                result[order.id] = False
+                continue
+            key = (order._customer_tz(), order.preferred_date_from, order.preferred_date_to,
+                   order.preferred_window)
+            if key not in known:
+                known[key] = {"label": order._fwo_wish_label(),
+                              "intervals": order._fwo_wish_intervals(start, end)}
+            result[order.id] = known[key]
+        return result
 
     @api.model
     def _fwo_within(self, intervals, limits):
