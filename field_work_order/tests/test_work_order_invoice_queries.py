@@ -1,5 +1,6 @@
 import logging
 
+from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .test_work_order_invoice import InvoiceCommon
@@ -105,7 +106,7 @@ class TestWorkOrderInvoiceQueries(InvoiceCommon, TransactionCase):
         """Rounding, minimum and a call-out line (four lines an order) stay within the constant."""
         callout = self.env["product.product"].create({
             "name": "Query Call-Out", "type": "service", "list_price": 57.5,
-            "taxes_id": [(6, 0, self.tax_incl.ids)],
+            "taxes_id": [Command.set(self.tax_incl.ids)],
         })
         self.env.company.write({
             "fwo_labor_increment": 15, "fwo_labor_minimum": 60, "fwo_callout_product_id": callout.id,
