@@ -1,5 +1,6 @@
 """Invoicing: draft customer invoices from finished orders."""
 
+import math
 from collections import defaultdict
 
 import psycopg2
@@ -178,7 +179,9 @@ class FieldWorkOrderInvoice(models.Model):
                     "invoiced when %(allowed)s.", order=order.name, state=states[order.state],
                     allowed=" / ".join(states[s] for s in order._invoiceable_states()),
                 ))
-            lines = order._fwo_charges() + order._fwo_quote_charges()
+            lines = (
+                order._fwo_charges() + order._fwo_callout_charges() + order._fwo_quote_charges()
+            )
             if not lines:
                 raise UserError(self.env._(
                     "%(order)s has nothing to invoice: no labor hours, no material used and no "
@@ -230,13 +233,63 @@ class FieldWorkOrderInvoice(models.Model):
                     "(its unit is %(uom)s).", order=order.name,
                     product=product.display_name, uom=product.uom_id.name,
                 ))
+            increment, minimum, _callout = job_type._fwo_billing_rules(order.company_id)
+            rules = order._fwo_labor_rules_label(increment, minimum)
             for user in sorted(hours, key=lambda u: (u.name or "", u.id)):
+                name = self.env._("%(product)s\n%(order)s - %(technician)s", order=order.name,
+                                  product=product.display_name, technician=user.name)
                 lines.append({
-                    "product": product, "quantity": hours[user], "uom": hour,
-                    "name": self.env._("%(product)s\n%(order)s - %(technician)s", order=order.name,
-                              product=product.display_name, technician=user.name),
+                    "product": product, "uom": hour,
+                    "quantity": self._fwo_billed_hours(hours[user], increment, minimum),
+                    "name": f"{name} ({rules})" if rules else name,
                 })
         return lines + order._fwo_material_charges()
+
+    @api.model
+    def _fwo_billed_hours(self, hours, increment, minimum):
+        """Hours worked → hours billed: rounded up to ``increment`` minutes, at least ``minimum``.
+
+        Applied to each technician's total on the order (the invoice line), not to
+        each labor line: pausing and resuming a job must not cost the customer more.
+        """
+        minutes = hours * 60.0
+        if increment:
+            # round() first: 0.5 h is 30.000000000000004 minutes in floats.
+            minutes = math.ceil(round(minutes / increment, 6)) * increment
+        return max(minutes, minimum) / 60.0
+
+    def _fwo_labor_rules_label(self, increment, minimum):
+        """What the labor lines' description says of the rules, e.g. "rounded up to 15 min, minimum 1 h"."""
+        parts = []
+        if increment:
+            parts.append(self.env._("rounded up to %(time)s", time=self._fwo_minutes_label(increment)))
+        if minimum:
+            parts.append(self.env._("minimum %(time)s", time=self._fwo_minutes_label(minimum)))
+        return ", ".join(parts)
+
+    def _fwo_minutes_label(self, minutes):
+        hours, minutes = divmod(minutes, 60)
+        if not hours:
+            return self.env._("%(minutes)s min", minutes=minutes)
+        if not minutes:
+            return self.env._("%(hours)s h", hours=hours)
+        return self.env._("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
+
+    def _fwo_callout_charges(self):
+        """The call-out (trip) charge of the job type or the company: one per visit.
+
+        A work order is one visit (a return trip is a follow-up order of its own),
+        so each invoiced order bills it once, at the product's price for the customer.
+        """
+        self.ensure_one()
+        product = self.job_type_id._fwo_billing_rules(self.company_id)[2]
+        if not product:
+            return []
+        return [{
+            "product": product, "quantity": 1.0, "uom": product.uom_id,
+            "name": self.env._("%(product)s\n%(order)s - call-out", order=self.name,
+                               product=product.display_name),
+        }]
 
     def _fwo_material_charges(self):
         """The used materials, unless the order's flat-rate job type includes them.

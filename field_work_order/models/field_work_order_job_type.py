@@ -37,6 +37,19 @@ class FieldWorkOrderJobType(models.Model):
     materials_included = fields.Boolean(
         help="The flat rate covers the materials: they are not invoiced for this job type.",
     )
+    fwo_labor_increment = fields.Integer(
+        string="Round Labor Up To (minutes)",
+        help="Overrides the company's labor rounding for this job type. 0: the company's.",
+    )
+    fwo_labor_minimum = fields.Integer(
+        string="Minimum Billed Labor (minutes)",
+        help="Overrides the company's minimum billed labor for this job type. 0: the company's.",
+    )
+    fwo_callout_product_id = fields.Many2one(
+        "product.product", string="Call-Out Charge", check_company=True,
+        domain="[('type', '=', 'service'), ('sale_ok', '=', True)]",
+        help="Overrides the company's call-out charge for this job type. Empty: the company's.",
+    )
 
     @api.constrains("billing_type", "flat_rate_product_id")
     def _check_flat_rate_product(self):
@@ -46,3 +59,23 @@ class FieldWorkOrderJobType(models.Model):
                     "Job type %(job_type)s is billed at a flat rate: choose its flat-rate product.",
                     job_type=job_type.name,
                 ))
+
+    @api.constrains("fwo_labor_increment", "fwo_labor_minimum")
+    def _check_fwo_billing_rules(self):
+        for job_type in self:
+            if job_type.fwo_labor_increment < 0 or job_type.fwo_labor_minimum < 0:
+                raise ValidationError(self.env._(
+                    "Job type %(job_type)s: the labor rounding and the minimum billed labor are "
+                    "minutes, 0 or more.", job_type=job_type.name,
+                ))
+
+    def _fwo_billing_rules(self, company):
+        """(increment, minimum, call-out product) of ``company``, with this job type's overrides.
+
+        ``self`` may be empty (an order without a job type): the company's rules.
+        """
+        return (
+            self.fwo_labor_increment or company.fwo_labor_increment,
+            self.fwo_labor_minimum or company.fwo_labor_minimum,
+            self.fwo_callout_product_id or company.fwo_callout_product_id,
+        )

@@ -59,6 +59,10 @@ class FieldWorkOrderVisit(models.Model):
                 agreement=visit.agreement_id.name,
             ))
 
+    def _fwo_callout_charges(self):
+        """An agreement's visit is billed at the agreed price (or the period's): no call-out on top."""
+        return [] if self.agreement_id else super()._fwo_callout_charges()
+
     def _fwo_charges(self):
         """Per-visit agreements: the agreed price replaces the hours or the flat rate."""
         agreement = self.agreement_id

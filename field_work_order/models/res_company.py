@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -38,6 +39,24 @@ class ResCompany(models.Model):
         default=lambda self: self._default_fwo_labor_product_id(),
         domain="[('type', '=', 'service')]",
         help="Service product (priced per hour) used for technicians' time on new work orders.",
+    )
+    # Billing rules (overridable per job type, applied in field_work_order_invoice.py)
+    fwo_labor_increment = fields.Integer(
+        string="Round Labor Up To (minutes)",
+        help="Each technician's time on an order is invoiced rounded up to a multiple of this "
+        "many minutes (e.g. 15). 0: billed as recorded.",
+    )
+    fwo_labor_minimum = fields.Integer(
+        string="Minimum Billed Labor (minutes)",
+        help="Each technician who worked on an order is invoiced at least this many minutes "
+        "(e.g. 60). 0: no minimum.",
+    )
+    fwo_callout_product_id = fields.Many2one(
+        "product.product", string="Call-Out Charge",
+        domain="[('type', '=', 'service'), ('sale_ok', '=', True), "
+        "('company_id', 'in', (id, False))]",
+        help="Service product invoiced once per visit (each invoiced work order), at its price "
+        "for the customer. Empty: no call-out charge.",
     )
 
     # Reports
@@ -85,6 +104,15 @@ class ResCompany(models.Model):
         string="Email: Technician on the Way",
         help="Tell the customer when the technician is on the way (On My Way, or the job starts).",
     )
+
+    @api.constrains("fwo_labor_increment", "fwo_labor_minimum")
+    def _check_fwo_billing_rules(self):
+        for company in self:
+            if company.fwo_labor_increment < 0 or company.fwo_labor_minimum < 0:
+                raise ValidationError(self.env._(
+                    "%(company)s: the labor rounding and the minimum billed labor are minutes, "
+                    "0 or more.", company=company.name,
+                ))
 
     def _fwo_alias_values(self):
         """Values of the company's intake alias: draft work orders of this company."""

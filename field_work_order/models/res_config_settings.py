@@ -17,6 +17,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.fwo_labor_product_id", readonly=False,
         domain="[('type', '=', 'service'), ('company_id', 'in', (company_id, False))]",
     )
+    fwo_labor_increment = fields.Integer(related="company_id.fwo_labor_increment", readonly=False)
+    fwo_labor_minimum = fields.Integer(related="company_id.fwo_labor_minimum", readonly=False)
+    fwo_callout_product_id = fields.Many2one(
+        related="company_id.fwo_callout_product_id", readonly=False,
+        domain="[('type', '=', 'service'), ('sale_ok', '=', True), "
+        "('company_id', 'in', (company_id, False))]",
+    )
 
     # Reports
     fwo_send_report_on_done = fields.Boolean(

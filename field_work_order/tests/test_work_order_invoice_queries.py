@@ -1,5 +1,6 @@
 import logging
 
+from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .test_work_order_invoice import InvoiceCommon
@@ -61,7 +62,7 @@ class TestWorkOrderInvoiceQueries(InvoiceCommon, TransactionCase):
         self.env.flush_all()
         return self.env.cr.sql_log_count - before, result
 
-    def measure(self, count):
+    def measure(self, count, lines_per_order=3):
         ours, twins = self.make_orders(count), self.make_orders(count)
         Move = self.env["account.move"].with_user(self.accountant)
 
@@ -79,7 +80,7 @@ class TestWorkOrderInvoiceQueries(InvoiceCommon, TransactionCase):
         invoices = Move.search([("fwo_order_ids", "in", ours.ids)])
         self.assertEqual(len(invoices), count)
         self.assertEqual(len(native_moves), count)
-        self.assertEqual(len(invoices.invoice_line_ids), 3 * count)
+        self.assertEqual(len(invoices.invoice_line_ids), lines_per_order * count)
         self.assertEqual(set(ours.mapped("invoice_status")), {"invoiced"})
         # Same invoices both ways: the baseline is a fair one.
         self.assertAlmostEqual(
@@ -100,3 +101,14 @@ class TestWorkOrderInvoiceQueries(InvoiceCommon, TransactionCase):
 
     def test_overhead_100_orders(self):
         self.measure(100)
+
+    def test_overhead_with_billing_rules(self):
+        """Rounding, minimum and a call-out line (four lines an order) stay within the constant."""
+        callout = self.env["product.product"].create({
+            "name": "Query Call-Out", "type": "service", "list_price": 57.5,
+            "taxes_id": [Command.set(self.tax_incl.ids)],
+        })
+        self.env.company.write({
+            "fwo_labor_increment": 15, "fwo_labor_minimum": 60, "fwo_callout_product_id": callout.id,
+        })
+        self.measure(20, lines_per_order=4)
