@@ -133,8 +133,9 @@ class TestTechnicianApp(HttpCase):
 
     def test_app_is_the_home_action_of_technicians(self):
         app = self.env.ref("field_work_order_mobile.action_field_service_app")
+        board = self.env.ref("field_work_order.field_work_order_dispatch_action")
         self.assertEqual(app.url, "/field-service")
-        for login, home in (("app_tech", app.id), ("app_dispatcher", False)):
+        for login, home in (("app_tech", app.id), ("app_dispatcher", board.id)):
             self.authenticate(login, login)
             info = self.make_jsonrpc_request("/web/session/get_session_info")
             self.assertEqual(info["home_action_id"], home, login)
