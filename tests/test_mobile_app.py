@@ -299,6 +299,7 @@ def test_offline_day_then_reconnect_applies_each_operation_once(odoo_app, admin,
     open_job(page, order["name"])
     page.click(".o_fwo_next_step")  # Start
     expect(page.locator(".o_fwo_hold")).to_be_visible()
+    page.wait_for_timeout(1100)  # device times have whole seconds: completion comes a second later
     add_note(page, f"Replaced the filter {tag}")
     add_photo(page, jpeg(tmp_path / "site.jpg", (3000, 2000)))
     add_material(page, f"Filter {tag}", more=1)
