@@ -44,3 +44,4 @@ from . import test_quote
 from . import test_quote_concurrency
 from . import test_work_order_billing_rules
 from . import test_work_order_payment
+from . import test_work_order_payment_concurrency
