@@ -29,6 +29,7 @@ from . import field_work_order_photo
 from . import field_work_order_quote
 from . import field_work_order_quote_option
 from . import field_work_order_quote_line
+from . import field_work_order_payment
 from . import ir_websocket
 from . import res_company
 from . import res_config_settings
@@ -36,4 +37,5 @@ from . import res_users
 from . import stock_move
 from . import stock_picking
 from . import account_move
+from . import account_payment
 from . import ir_attachment
