@@ -37,3 +37,4 @@ from . import stock_move
 from . import stock_picking
 from . import account_move
 from . import ir_attachment
+from . import field_work_order_payment_placeholder
