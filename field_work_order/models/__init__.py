@@ -4,6 +4,8 @@ from . import field_work_order_sender
 from . import field_work_order_job_type
 from . import field_work_order_checklist_template
 from . import field_work_order_job_type_material
+from . import field_work_order_job_type_option
+from . import field_work_order_job_type_option_line
 from . import field_work_order
 from . import field_work_order_device_time
 from . import field_work_order_planning
