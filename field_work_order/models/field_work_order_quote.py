@@ -269,7 +269,8 @@ class FieldWorkOrderQuote(models.Model):
             "approved_option_id": option.id,
             "signature": signature,
             "signer_name": name,
-            "approved_date": fields.Datetime.now(),
+            # Now, or when the customer signed on a phone offline (a checked device time).
+            "approved_date": self.env["field.work.order"]._now(),
         })
         quote.work_order_id._fwo_add_approved_extras(option)
         quote.message_post(body=self.env._(

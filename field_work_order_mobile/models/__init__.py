@@ -3,11 +3,16 @@ from . import field_work_order_sync_stamp
 from . import field_work_order_sync_pull
 from . import field_work_order_sync_push
 from . import field_work_order_sync_handlers
+from . import field_work_order_sync_quote
+from . import field_work_order_sync_price_book
 from . import field_work_order_reference
 from . import field_work_order_material
 from . import field_work_order_labor
 from . import field_work_order_checklist_line
 from . import field_work_order_photo
+from . import field_work_order_quote
+from . import field_work_order_quote_option
+from . import field_work_order_quote_line
 from . import field_work_order_sync_operation
 from . import field_work_order_sync_tombstone
 from . import res_config_settings
