@@ -71,10 +71,11 @@ class FieldWorkOrderSyncPriceBook(models.Model):
                     "tax_rate": sum(tax.amount for tax in taxes
                                     if tax.amount_type == "percent" and not tax.price_include),
                 }
-        # Names as the caller reads them, for every product of the page at once.
+        # Names as the caller reads them, for every product of the page at once; a part
+        # that cannot be sold is not offered (a quote of it would be refused).
         names = {product.id: (product.display_name, product.uom_id.name)
                  for product in self.env["product.product"].browse(
-                     sorted(set().union(*products_of.values())))}
+                     sorted(set().union(*products_of.values()))) if product.sale_ok}
         books = {}
         for order in self:
             key = pricing_of_order[order.id]
@@ -88,13 +89,14 @@ class FieldWorkOrderSyncPriceBook(models.Model):
                         "name": names[line.product_id.id][0],
                         "quantity": line.quantity,
                         **prices[key, line.product_id.id],
-                    } for line in lines_of[option.id]],
+                    } for line in lines_of[option.id] if line.product_id.id in names],
                 } for option in book_of[order.job_type_id.id]],
                 "products": sorted(({
                     "id": product_id,
                     "name": names[product_id][0],
                     "uom": names[product_id][1] or False,
                     **prices[key, product_id],
-                } for product_id in products_of[order.id]), key=lambda p: (p["name"], p["id"])),
+                } for product_id in products_of[order.id] if product_id in names),
+                    key=lambda p: (p["name"], p["id"])),
             }
         return books

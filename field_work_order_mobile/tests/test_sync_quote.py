@@ -237,8 +237,10 @@ class TestSyncQuote(SyncCommon):
         ops = [self.quote_op(), self.approve_op(option_index=1)]
         ops[1]["payload"]["quote_ref"] = ops[0]["uuid"]
         self.push(self.tech, *ops)
-        walk_in = self.order_in_state("scheduled", partner_id=self.walk_in.id,
-                                      job_type_id=self.repair_type.id)
+        walk_in = self.order_in_state(
+            "scheduled", partner_id=self.walk_in.id, job_type_id=self.repair_type.id,
+            material_ids=[Command.create({"product_id": self.unsold.id, "product_uom_qty": 1})],
+        )
         orders = self.pull(self.tech)[0]
         self.assert_no_none(list(orders.values()))
         data, plain = orders[self.order.id], orders[walk_in.id]
@@ -283,8 +285,8 @@ class TestSyncQuote(SyncCommon):
                  "tax_rate": 6.0},
             ],
         })
-        # Another customer, the list prices and the products' own taxes; the job type's default
-        # materials (none here) and the order's planned parts are quotable too.
+        # Another customer, the list prices and the products' own taxes; a part that cannot be
+        # sold is not offered.
         self.assertEqual(
             [(p["name"], p["price_unit"], p["tax_rate"]) for p in plain["price_book"]["products"]],
             [("Repair Hour (sync)", 80.0, 21.0), ("Valve (sync)", 50.0, 21.0)],
