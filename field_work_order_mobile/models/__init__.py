@@ -13,6 +13,8 @@ from . import field_work_order_photo
 from . import field_work_order_quote
 from . import field_work_order_quote_option
 from . import field_work_order_quote_line
+from . import field_work_order_job_type_option
+from . import field_work_order_job_type_option_line
 from . import field_work_order_sync_operation
 from . import field_work_order_sync_tombstone
 from . import res_config_settings

@@ -293,3 +293,8 @@ class TestSyncQuote(SyncCommon):
         )
         self.assertEqual((plain["quotes"], plain["payment"]), ([], False))
         self.assertIn("payment", data)
+        # A dispatcher changes the price book: its open orders are delivered again.
+        version = self.order.sync_version
+        self.repair_type.option_ids[0].line_ids.with_user(self.dispatcher).quantity = 2
+        self.order.invalidate_recordset(["sync_version"])
+        self.assertGreater(self.order.sync_version, version)
