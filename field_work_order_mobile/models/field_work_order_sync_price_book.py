@@ -5,6 +5,8 @@ from collections import defaultdict
 from odoo import models
 from odoo.tools import float_round
 
+from odoo.addons.field_work_order.models.field_work_order import OPEN_STATES
+
 
 class FieldWorkOrderSyncPriceBook(models.Model):
     _inherit = "field.work.order"
@@ -16,7 +18,9 @@ class FieldWorkOrderSyncPriceBook(models.Model):
         quotable too). The prices are the quote's own (``_fwo_pricing_of``,
         ``_fwo_unit_prices``): a device only shows them as an estimate, the server
         prices the quote it sends. One query per model for the books, then one
-        pricing per customer of the page, not per order. Read with ``sudo()``
+        pricing per customer of the page, not per order (Odoo's automatic fiscal
+        position still costs one query per customer who has none set), for the
+        open orders only: quotes are made on those. Read with ``sudo()``
         after the caller's own search found the orders: technicians cannot read
         pricelist rules nor fiscal positions, and see only the prices of the
         customers of their own orders.
@@ -37,7 +41,9 @@ class FieldWorkOrderSyncPriceBook(models.Model):
         products_of, groups = {}, defaultdict(set)
         pricing_of_customer, pricing_of_order = {}, {}
         Quote = self.env["field.work.order.quote"].sudo()
-        for order in self:
+        # Quotes are made on open orders only: the others get an empty book, unpriced.
+        closed = self.filtered(lambda order: order.state not in OPEN_STATES)
+        for order in self - closed:
             products_of[order.id] = {
                 line.product_id.id for option in book_of[order.job_type_id.id]
                 for line in lines_of[option.id]
@@ -75,9 +81,10 @@ class FieldWorkOrderSyncPriceBook(models.Model):
         # that cannot be sold is not offered (a quote of it would be refused).
         names = {product.id: (product.display_name, product.uom_id.name)
                  for product in self.env["product.product"].browse(
-                     sorted(set().union(*products_of.values()))) if product.sale_ok}
-        books = {}
-        for order in self:
+                     sorted(set().union(set(), *products_of.values()))) if product.sale_ok}
+        books = {order.id: {"currency": (order.company_id or self.env.company).currency_id.name,
+                            "options": [], "products": []} for order in closed}
+        for order in self - closed:
             key = pricing_of_order[order.id]
             books[order.id] = {
                 "currency": currencies[key],

@@ -241,6 +241,7 @@ class TestSyncQuote(SyncCommon):
             "scheduled", partner_id=self.walk_in.id, job_type_id=self.repair_type.id,
             material_ids=[Command.create({"product_id": self.unsold.id, "product_uom_qty": 1})],
         )
+        done = self.order_in_state("done", partner_id=self.client.id, job_type_id=self.repair_type.id)
         orders = self.pull(self.tech)[0]
         self.assert_no_none(list(orders.values()))
         data, plain = orders[self.order.id], orders[walk_in.id]
@@ -292,6 +293,8 @@ class TestSyncQuote(SyncCommon):
             [("Repair Hour (sync)", 80.0, 21.0), ("Valve (sync)", 50.0, 21.0)],
         )
         self.assertEqual((plain["quotes"], plain["payment"]), ([], False))
+        # Nothing is quoted on a finished order: no price book.
+        self.assertEqual(orders[done.id]["price_book"], {"currency": currency, "options": [], "products": []})
         self.assertIn("payment", data)
         # A dispatcher changes the price book: its open orders are delivered again.
         version = self.order.sync_version
