@@ -56,6 +56,11 @@ ROWS = [
         observe=_state(lambda t: t.q_draft), expect=("sent",),
         check=lambda t, role, result: result is True, names=("quote", "assigned"),
     ), allow(*WORKERS)),
+    ("quote: action_fwo_add_price_book (draft)", Call(
+        QUOTE, "action_fwo_add_price_book", lambda t: [[t.q_draft.id]],
+        observe=count("field.work.order.quote.option", lambda t: [("quote_id", "=", t.q_draft.id)]),
+        expect=(3,), check=lambda t, role, result: result is True, names=("quote", "assigned"),
+    ), allow(*WORKERS)),
     ("quote: action_approve (sent, signed)", Call(
         QUOTE, "action_approve",
         lambda t: [[t.q_sent.id], t.q_sent.option_ids[0].id, t.signature_png, "Casey Client"],
