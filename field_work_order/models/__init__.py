@@ -4,6 +4,8 @@ from . import field_work_order_sender
 from . import field_work_order_job_type
 from . import field_work_order_checklist_template
 from . import field_work_order_job_type_material
+from . import field_work_order_job_type_option
+from . import field_work_order_job_type_option_line
 from . import field_work_order
 from . import field_work_order_device_time
 from . import field_work_order_planning
@@ -39,3 +41,4 @@ from . import stock_picking
 from . import account_move
 from . import account_payment
 from . import ir_attachment
+from . import field_work_order_payment_placeholder

@@ -20,6 +20,11 @@ class FieldWorkOrderJobType(models.Model):
     material_ids = fields.One2many(
         "field.work.order.job.type.material", "job_type_id", string="Default Materials", copy=True
     )
+    option_ids = fields.One2many(
+        "field.work.order.job.type.option", "job_type_id", string="Price Book", copy=True,
+        help="Ready-made quote options of this job type: technicians quote from them on site, "
+        "at each customer's prices.",
+    )
     color = fields.Integer()
 
     # Invoicing

@@ -18,6 +18,7 @@ from .access_matrix import (
 )
 
 QUOTE, LINE = "field.work.order.quote", "field.work.order.quote.line"
+BOOK = "field.work.order.job.type.option"
 
 
 def _state(quote):
@@ -55,6 +56,11 @@ ROWS = [
         observe=_state(lambda t: t.q_draft), expect=("sent",),
         check=lambda t, role, result: result is True, names=("quote", "assigned"),
     ), allow(*WORKERS)),
+    ("quote: action_fwo_add_price_book (draft)", Call(
+        QUOTE, "action_fwo_add_price_book", lambda t: [[t.q_draft.id]],
+        observe=count("field.work.order.quote.option", lambda t: [("quote_id", "=", t.q_draft.id)]),
+        expect=(3,), check=lambda t, role, result: result is True, names=("quote", "assigned"),
+    ), allow(*WORKERS)),
     ("quote: action_approve (sent, signed)", Call(
         QUOTE, "action_approve",
         lambda t: [[t.q_sent.id], t.q_sent.option_ids[0].id, t.signature_png, "Casey Client"],
@@ -79,6 +85,16 @@ ROWS = [
     ("action_view_quotes (in progress)", action(
         lambda t: t.o_prog, "action_view_quotes", check=window(QUOTE),
     ), allow(*READERS)),
+    # --- the job type's price book: what technicians quote from, set by dispatchers
+    ("price book option: read", Call(
+        BOOK, "read", lambda t: [[t.book_option.id], ["name", "line_ids"]],
+        check=lambda t, role, result: result[0]["name"] == "Replace the filter",
+    ), allow("A", "H", "B", "D")),
+    ("price book option: create", Call(
+        BOOK, "create", lambda t: [{"job_type_id": t.job_type.id, "name": "matrix: option"}],
+        observe=count(BOOK, lambda t: [("name", "=", "matrix: option")]), expect=(1,),
+        names=("dispatcher",),
+    ), allow("D")),
 ]
 
 
@@ -106,8 +122,12 @@ class TestAccessMatrixQuotes(AccessMatrixCase):
         (cls.q_sent | cls.q_approved).action_send()
         cls.q_approved.action_approve(cls.q_approved.option_ids[0].id, cls.signature_png, "Casey")
         cls.q_draft_line = cls.q_draft.option_ids[0].line_ids[0]
+        cls.book_option = cls.env[BOOK].create({
+            "job_type_id": cls.job_type.id, "name": "Replace the filter",
+            "line_ids": [(0, 0, {"product_id": cls.part.id, "quantity": 1})],
+        })
         cls.env.flush_all()
-        for name in ("q_draft", "q_sent", "q_approved", "q_draft_line"):
+        for name in ("q_draft", "q_sent", "q_approved", "q_draft_line", "book_option"):
             setattr(cls, name, getattr(cls, name).with_env(cls.env))
 
     def test_access_matrix(self):
