@@ -41,4 +41,3 @@ from . import stock_picking
 from . import account_move
 from . import account_payment
 from . import ir_attachment
-from . import field_work_order_payment_placeholder
