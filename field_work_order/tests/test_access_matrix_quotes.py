@@ -2,12 +2,16 @@
 
 from odoo.tests import tagged
 
+from .portal_common import real_pdf
+
 from .access_matrix import (
     ACCESS,
     READERS,
     WORKERS,
     AccessMatrixCase,
     Call,
+    Http,
+    Route,
     action,
     allow,
     count,
@@ -76,6 +80,32 @@ ROWS = [
         QUOTE, "unlink", lambda t: [[t.q_draft.id]],
         observe=exists(lambda t: t.q_draft), expect=(False,), names=("dispatcher",),
     ), allow("D")),
+    # The customer's answer on the portal (field_work_order/controllers/portal.py): the order's
+    # customer, or a visitor with the order's link. P is another customer's portal user.
+    ("POST portal: approve (sent, signed)", Route(
+        lambda t: t.portal_url("approve", f"option_id={t.q_sent.option_ids[1].id}"),
+        lambda t: {"name": "Casey Client", "signature": t.signature_png},
+        observe=_state(lambda t: t.q_sent), expect=("approved",),
+    ), allow()),
+    ("POST portal: approve with the order's link (sent, signed)", Route(
+        lambda t: t.portal_url("approve", f"option_id={t.q_sent.option_ids[1].id}", link=True),
+        lambda t: {"name": "Casey Client", "signature": t.signature_png},
+        observe=_state(lambda t: t.q_sent), expect=("approved",),
+    ), allow("none")),
+    ("POST portal: decline with the order's link (sent)", Route(
+        lambda t: t.portal_url("decline", link=True), {"reason": "Too expensive"},
+        observe=_state(lambda t: t.q_sent), expect=("declined",),
+    ), allow("none")),
+    ("POST portal: approve a draft with the order's link", Route(
+        lambda t: t.portal_url("approve", f"option_id={t.q_draft.option_ids[0].id}", link=True,
+                               quote=t.q_draft),
+        lambda t: {"name": "Casey Client", "signature": t.signature_png},
+        observe=_state(lambda t: t.q_draft),
+        expect=("approved",),
+    ), allow()),
+    ("GET portal: quote PDF (sent)", Http(
+        lambda t: t.portal_url(None, "report_type=pdf"),
+    ), allow(*READERS)),
     ("action_view_quotes (in progress)", action(
         lambda t: t.o_prog, "action_view_quotes", check=window(QUOTE),
     ), allow(*READERS)),
@@ -106,9 +136,19 @@ class TestAccessMatrixQuotes(AccessMatrixCase):
         (cls.q_sent | cls.q_approved).action_send()
         cls.q_approved.action_approve(cls.q_approved.option_ids[0].id, cls.signature_png, "Casey")
         cls.q_draft_line = cls.q_draft.option_ids[0].line_ids[0]
+        cls.o_prog.sudo()._portal_ensure_token()
         cls.env.flush_all()
         for name in ("q_draft", "q_sent", "q_approved", "q_draft_line"):
             setattr(cls, name, getattr(cls, name).with_env(cls.env))
 
+    def portal_url(self, action, query="", link=False, quote=None):
+        """The portal's URL of a quote of the order in progress, with the order's link or not."""
+        quote = quote or self.q_sent
+        args = "&".join(filter(None, [f"access_token={self.o_prog.access_token}" if link else "",
+                                      query]))
+        return (f"/my/work-orders/{self.o_prog.id}/quotes/{quote.id}"
+                + (f"/{action}" if action else "") + (f"?{args}" if args else ""))
+
     def test_access_matrix(self):
-        self.check_matrix(ROWS)
+        with real_pdf(self.env):  # the portal's PDF is rendered as a real one
+            self.check_matrix(ROWS)
