@@ -2,8 +2,6 @@
 
 from odoo.tests import tagged
 
-from .portal_common import real_pdf
-
 from .access_matrix import (
     ACCESS,
     READERS,
@@ -20,6 +18,7 @@ from .access_matrix import (
     window,
     write,
 )
+from .portal_common import real_pdf
 
 QUOTE, LINE = "field.work.order.quote", "field.work.order.quote.line"
 
