@@ -220,10 +220,13 @@ class TestQuotePortal(QuotePortalCase):
         before = self.snapshot()
         self.assertRegex(self.route("decline", {"reason": "  "})["error"], "why")
         self.assertEqual(self.snapshot(), before)
-        self.assertIn("message=quote_declined",
-                      self.route("decline", {"reason": "Too expensive."})["redirect_url"])
-        self.assertEqual((self.quote.state, self.quote.decline_reason), ("declined", "Too expensive."))
-        self.assert_notified(r"Carla Customer declined .*Too expensive\.")
+        # The decline dialog of the page, in Chromium.
+        self.start_tour(f"/my/work-orders/{self.order.id}",
+                        "field_work_order_quote_portal_decline_tour", login="qp_carla")
+        self.env.invalidate_all()
+        self.assertEqual((self.quote.state, self.quote.decline_reason),
+                         ("declined", "We will replace the whole unit next year."))
+        self.assert_notified(r"Carla Customer declined .*next year\.")
         self.assertRegex(self.approve(self.repair)["error"], "cannot be approved: it is Declined")
 
         self.order.with_user(self.tech).with_context(**at("2030-01-15 11:00:00")).action_complete()

@@ -57,3 +57,30 @@ registry.category("web_tour.tours").add("field_work_order_quote_portal_tour", {
         },
     ],
 });
+
+/** The customer declines a sent quote with a reason. */
+registry.category("web_tour.tours").add("field_work_order_quote_portal_decline_tour", {
+    steps: () => [
+        {
+            content: "Decline the quote",
+            trigger: ".fwo_portal_quote_sent .fwo_portal_quote_decline",
+            run: "click",
+        },
+        {
+            content: "A reason is required",
+            trigger: ".modal.show .fwo_quote_decline_form textarea[name='reason']",
+            run: "edit We will replace the whole unit next year.",
+        },
+        {
+            trigger: ".modal.show .fwo_quote_decline_submit",
+            run: "click",
+        },
+        {
+            content: "The answer is recorded",
+            trigger: ".fwo_portal_message_quote_declined",
+        },
+        {
+            trigger: ".fwo_portal_quote_declined .fwo_portal_quote_declined_reason:contains('next year')",
+        },
+    ],
+});
