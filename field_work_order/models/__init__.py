@@ -32,6 +32,7 @@ from . import field_work_order_quote
 from . import field_work_order_quote_option
 from . import field_work_order_quote_line
 from . import field_work_order_payment
+from . import field_work_order_quote_portal
 from . import ir_websocket
 from . import res_company
 from . import res_config_settings

@@ -213,6 +213,7 @@ class FieldWorkOrderQuote(models.Model):
                 ))
             quote._fwo_check_valid(self.env._("sent"))
         quotes._fwo_as_trusted().write({"state": "sent"})
+        quotes._fwo_email_customer()
         return True
 
     @rpc_checked
@@ -262,6 +263,13 @@ class FieldWorkOrderQuote(models.Model):
         """
         quote = self._fwo_check_one(self.env._("approve"))
         quote._fwo_check_worker(self.env._("approve"))
+        return quote._fwo_approve(option_id, signature, signer_name)
+
+    def _fwo_approve(self, option_id, signature, signer_name):
+        """The approval itself, once the caller was checked: an order's worker
+        (``action_approve``) or the order's customer on the portal
+        (``_fwo_approve_as_customer``)."""
+        quote = self
         quote._fwo_lock()
         if not self._fwo_is_id(option_id):
             raise UserError(self.env._(
@@ -322,6 +330,11 @@ class FieldWorkOrderQuote(models.Model):
         """The customer refused every option (draft or sent → declined); nothing is billed."""
         quote = self._fwo_check_one(self.env._("decline"))
         quote._fwo_check_worker(self.env._("decline"))
+        return quote._fwo_decline(reason)
+
+    def _fwo_decline(self, reason):
+        """The decline itself, once the caller was checked (see ``_fwo_approve``)."""
+        quote = self
         quote._fwo_lock()
         text = self._fwo_text(
             reason, self.env._("The reason"), REASON_LIMIT,
