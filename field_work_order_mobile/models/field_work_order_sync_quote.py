@@ -26,8 +26,16 @@ MAX_AMOUNT = 1e9
 class FieldWorkOrderSyncQuote(models.Model):
     _inherit = "field.work.order"
 
+    def _sync_check_quotable(self, order):
+        """The order still takes quotes, else a conflict: it was finished or cancelled since."""
+        try:
+            order._fwo_check_quotable()
+        except UserError as exc:
+            raise SyncStateConflict(str(exc)) from None
+
     def _sync_op_quote(self, order, payload, op, at):
         """A draft quote on the order, priced by the server (the customer's pricelist)."""
+        self._sync_check_quotable(order)
         options = payload.get("options")
         if not isinstance(options, list) or not 1 <= len(options) <= MAX_OPTIONS:
             raise UserError(self.env._(
@@ -98,6 +106,7 @@ class FieldWorkOrderSyncQuote(models.Model):
         """The customer chose an option and signed on the phone (``action_approve``)."""
         quote = self._sync_quote_of(order, payload)
         option = self._sync_option_of(quote, payload)
+        self._sync_check_quotable(order)
         if quote.state == "approved" and quote.approved_option_id != option:
             raise SyncStateConflict(self.env._(
                 "%(quote)s was already approved with the option %(option)s.",
@@ -119,6 +128,7 @@ class FieldWorkOrderSyncQuote(models.Model):
     def _sync_op_quote_send(self, order, payload, op, at):
         """The quote is offered to the customer (``action_send``); a sent quote stays so."""
         quote = self._sync_quote_of(order, payload)
+        self._sync_check_quotable(order)
         if quote.state == "sent":
             return
         if quote.state != "draft":

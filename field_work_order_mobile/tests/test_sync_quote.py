@@ -168,6 +168,18 @@ class TestSyncQuote(SyncCommon):
                             self.op(self.order, "quote_send", {"quote_id": declined}))
         self.assertEqual([r["status"] for r in results], ["conflict", "conflict"])
         self.assertRegex(results[1]["message"], r"is Declined: it cannot be sent")
+        # The office cancelled the order meanwhile: no quote, no approval.
+        order = self.order_in_state("scheduled", partner_id=self.client.id)
+        quote_op = self.op(order, "quote", {"options": self.options, "send": True})
+        sent = self.push(self.tech, quote_op)[0]["quote_id"]
+        order.with_user(self.dispatcher).action_cancel()
+        results = self.push(self.tech, self.op(order, "quote", {"options": self.options}),
+                            self.op(order, "quote_approve", {
+                                "quote_id": sent, "option_index": 0, "signature": self.png,
+                                "signer_name": "Casey Client"}))
+        self.assertEqual([r["status"] for r in results], ["conflict", "conflict"])
+        self.assertRegex(results[0]["message"], r"is Cancelled: quotes are made on orders still to be done")
+        self.assertEqual((len(order.quote_ids), order.quote_ids.state), (1, "sent"))
 
     def test_quote_send(self):
         ops = [self.quote_op(), self.op(self.order, "quote_send", {})]
