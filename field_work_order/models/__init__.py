@@ -39,6 +39,7 @@ from . import res_config_settings
 from . import res_users
 from . import stock_move
 from . import stock_picking
+from . import account_fiscal_position
 from . import account_move
 from . import account_payment
 from . import ir_attachment

@@ -347,9 +347,7 @@ class FieldWorkOrderInvoice(models.Model):
         tax-excluded price); taxes: the product's taxes of the company mapped
         by the customer's fiscal position.
         """
-        Fpos = self.env["account.fiscal.position"]
-        invoice_partners, fiscal_positions = {}, {}
-        groups = defaultdict(lambda: self.browse())
+        invoice_partners, customers = {}, {}
         for order in self.sorted("id"):
             company = order.company_id
             partner = order.partner_id.with_company(company)
@@ -357,15 +355,15 @@ class FieldWorkOrderInvoice(models.Model):
                 invoice_partners[partner] = self.env["res.partner"].browse(
                     partner.address_get(["invoice"])["invoice"]
                 )
-            invoice_partner = invoice_partners[partner]
-            fpos_key = (company, invoice_partner, order.service_partner_id)
-            if fpos_key not in fiscal_positions:
-                fiscal_positions[fpos_key] = Fpos.with_company(company)._get_fiscal_position(
-                    invoice_partner, delivery=order.service_partner_id
-                )
-            pricelist = partner.property_product_pricelist
+            customers[order] = (company, invoice_partners[partner], order.service_partner_id)
+        fiscal_positions = self.env["account.fiscal.position"]._fwo_fiscal_positions(
+            set(customers.values()))
+        groups = defaultdict(lambda: self.browse())
+        for order, (company, invoice_partner, delivery) in customers.items():
+            pricelist = order.partner_id.with_company(company).property_product_pricelist
             currency = pricelist.currency_id or company.currency_id
-            key = (company, invoice_partner, currency, pricelist, fiscal_positions[fpos_key])
+            key = (company, invoice_partner, currency, pricelist,
+                   fiscal_positions[company, invoice_partner, delivery])
             groups[key + ((order.id,) if grouped else ())] |= order
 
         vals_by_company = defaultdict(list)

@@ -101,26 +101,39 @@ class FieldWorkOrderQuote(models.Model):
 
     @api.depends("work_order_id")
     def _compute_pricing(self):
+        pricings = self._fwo_pricings_of(self.work_order_id)
         for quote in self:
-            quote.update(self._fwo_pricing_of(quote.work_order_id))
+            quote.update(pricings.get(quote.work_order_id.id) or self._fwo_pricing_of(quote.work_order_id))
 
     @api.model
     def _fwo_pricing_of(self, order):
         """The customer's pricelist, currency and fiscal position, as the order's invoice uses them."""
-        company = order.company_id or self.env.company
-        partner = order.partner_id.with_company(company)
-        if not partner:
-            return {"pricelist_id": False, "fiscal_position_id": False,
-                    "currency_id": company.currency_id.id}
-        invoice_partner = self.env["res.partner"].browse(partner.address_get(["invoice"])["invoice"])
-        pricelist = partner.property_product_pricelist
-        fiscal_position = self.env["account.fiscal.position"].with_company(
-            company)._get_fiscal_position(invoice_partner, delivery=order.service_partner_id)
-        return {
-            "pricelist_id": pricelist.id,
-            "fiscal_position_id": fiscal_position.id,
-            "currency_id": (pricelist.currency_id or company.currency_id).id,
-        }
+        if order:
+            return self._fwo_pricings_of(order)[order.id]
+        return {"pricelist_id": False, "fiscal_position_id": False,
+                "currency_id": self.env.company.currency_id.id}
+
+    @api.model
+    def _fwo_pricings_of(self, orders):
+        """{order id: pricing values of ``_fwo_pricing_of``} of many orders, in constant queries."""
+        customers, invoice_partners = {}, {}
+        for order in orders:
+            company = order.company_id or self.env.company
+            partner = order.partner_id.with_company(company)
+            if partner and partner not in invoice_partners:
+                invoice_partners[partner] = self.env["res.partner"].browse(
+                    partner.address_get(["invoice"])["invoice"])
+            customers[order] = (company, invoice_partners.get(partner, partner), order.service_partner_id)
+        positions = self.env["account.fiscal.position"]._fwo_fiscal_positions(set(customers.values()))
+        result = {}
+        for order, (company, invoice_partner, delivery) in customers.items():
+            pricelist = order.partner_id.with_company(company).property_product_pricelist
+            result[order.id] = {
+                "pricelist_id": pricelist.id,
+                "fiscal_position_id": positions[company, invoice_partner, delivery].id,
+                "currency_id": (pricelist.currency_id or company.currency_id).id,
+            }
+        return result
 
     @api.depends("approved_option_id.amount_total")
     def _compute_amount_total(self):

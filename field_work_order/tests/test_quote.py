@@ -401,6 +401,37 @@ class TestQuote(InvoiceCommon, WorkOrderCommon, HttpCase):
         self.refused(self.tech2, QUOTE, "read", [[quote.id], ["name"]], "AccessError", DENIED)
 
 
+    def test_fiscal_positions_of_many_customers_are_odoos(self):
+        """The batched lookup (sync pages, invoicing) answers what Odoo answers for each customer."""
+        Fpos = self.env["account.fiscal.position"]
+        be, us = self.env.ref("base.be"), self.env.ref("base.us")
+        auto_be = Fpos.create({"name": "BE", "auto_apply": True, "country_id": be.id})
+        auto_zip = Fpos.create({"name": "BE 1000-1099", "auto_apply": True, "country_id": be.id,
+                                "zip_from": "1000", "zip_to": "1099"})
+        auto_vat = Fpos.create({"name": "BE with VAT", "auto_apply": True, "country_id": be.id,
+                                "vat_required": True})
+        manual = Fpos.create({"name": "Exempt"})
+        Partner = self.env["res.partner"]
+        partners = Partner.create([
+            {"name": "Brussels", "country_id": be.id, "zip": "1050"},
+            {"name": "Leuven", "country_id": be.id, "zip": "3000"},
+            {"name": "With VAT", "country_id": be.id, "zip": "3000", "vat": "BE0477472701"},
+            {"name": "Exempt", "country_id": be.id, "property_account_position_id": manual.id},
+            {"name": "Abroad", "country_id": us.id},
+            {"name": "Nowhere"},
+        ])
+        site = Partner.create({"name": "Site in the zip range", "country_id": be.id, "zip": "1010"})
+        company = self.env.company
+        customers = [(company, p, p) for p in partners] + [(company, p, site) for p in partners]
+        found = Fpos._fwo_fiscal_positions(customers)
+        expected = {key: Fpos.with_company(company)._get_fiscal_position(key[1], delivery=key[2])
+                    for key in customers}
+        self.assertEqual({k: v.name for k, v in found.items()}, {k: v.name for k, v in expected.items()})
+        self.assertEqual(  # each kind of answer is among them
+            {found[company, p, p].name for p in partners},
+            {auto_zip.name, auto_be.name, auto_vat.name, manual.name, False},
+        )
+
 class QuoteTourCommon(InvoiceCommon):
     @classmethod
     def setup_tour(cls, login):

@@ -17,10 +17,10 @@ class FieldWorkOrderSyncPriceBook(models.Model):
         ``materials``: the page's material lines in wire form (their products are
         quotable too). The prices are the quote's own (``_fwo_pricing_of``,
         ``_fwo_unit_prices``): a device only shows them as an estimate, the server
-        prices the quote it sends. One query per model for the books, then one
-        pricing per customer of the page, not per order (Odoo's automatic fiscal
-        position still costs one query per customer who has none set), for the
-        open orders only: quotes are made on those. Read with ``sudo()``
+        prices the quote it sends. One query per model for the books, the customers'
+        pricelists and fiscal positions for the whole page (``_fwo_pricings_of``),
+        then one pricing per pricelist and fiscal position, for the open orders
+        only: quotes are made on those. Read with ``sudo()``
         after the caller's own search found the orders: technicians cannot read
         pricelist rules nor fiscal positions, and see only the prices of the
         customers of their own orders.
@@ -43,6 +43,7 @@ class FieldWorkOrderSyncPriceBook(models.Model):
         Quote = self.env["field.work.order.quote"].sudo()
         # Quotes are made on open orders only: the others get an empty book, unpriced.
         closed = self.filtered(lambda order: order.state not in OPEN_STATES)
+        pricings = Quote._fwo_pricings_of((self - closed).sudo())
         for order in self - closed:
             products_of[order.id] = {
                 line.product_id.id for option in book_of[order.job_type_id.id]
@@ -50,7 +51,7 @@ class FieldWorkOrderSyncPriceBook(models.Model):
             } | {material["product_id"] for material in materials[order.id]}
             customer = (order.partner_id.id, order.service_partner_id.id, order.company_id.id)
             if customer not in pricing_of_customer:
-                values = Quote._fwo_pricing_of(order.sudo())
+                values = pricings[order.id]
                 pricing_of_customer[customer] = (
                     values["pricelist_id"] or False, values["fiscal_position_id"] or False,
                     values["currency_id"], order.company_id.id or self.env.company.id,

@@ -169,8 +169,9 @@ class TestSyncPull(SyncCommon):
 class TestSyncPullQueries(SyncCommon):
     """Queries per page do not grow with the page size (50 vs 500 orders).
 
-    With quotes (every 10th order) and a price book priced for two customers
-    (every 25th order is the second one's, who has a pricelist).
+    With quotes (every 10th order) and a price book priced for 101 customers
+    (every 25th order is the one with a pricelist; the others have an automatic
+    fiscal position).
     """
 
     @classmethod
@@ -193,8 +194,17 @@ class TestSyncPullQueries(SyncCommon):
         contract = cls.env["res.partner"].create({
             "name": "Contract Customer", "property_product_pricelist": pricelist.id,
         })
+        # A hundred customers in a country with an automatic fiscal position: each page
+        # prices many customers, whose fiscal positions are found in constant queries.
+        belgium = cls.env.ref("base.be")
+        cls.env["account.fiscal.position"].create({
+            "name": "Belgium", "auto_apply": True, "country_id": belgium.id,
+        })
+        customers = cls.env["res.partner"].create([
+            {"name": f"Customer {i}", "country_id": belgium.id} for i in range(100)
+        ])
         orders = cls.env["field.work.order"].with_user(cls.dispatcher).create([
-            {"partner_id": (contract if i % 25 == 0 else cls.customer).id, "user_id": cls.tech.id,
+            {"partner_id": (contract if i % 25 == 0 else customers[i % 100]).id, "user_id": cls.tech.id,
              "job_type_id": cls.job_type.id,
              "scheduled_start": "2030-01-15 09:00:00", "description": f"Job {i}",
              # 5 material lines: 2,500 in a page of 500, beyond the ORM's prefetch batches
