@@ -6,8 +6,19 @@
  * until it has answered, marked as estimates.
  */
 
-/** At most this many options in one quote (the server refuses more). */
-export const MAX_OPTIONS = 3;
+/** Options in one quote and ways to pay on site, for a phone synced before the server published them. */
+const DEFAULT_MAX_OPTIONS = 3;
+const DEFAULT_PAYMENT_METHODS = ["cash", "cheque"];
+
+/** How many options a quote may have: the server's limit (sync_reference's rules). */
+export function maxOptions(rules) {
+    return rules.limits?.quote_options || DEFAULT_MAX_OPTIONS;
+}
+
+/** How a technician may take a payment on site: the server's list (rules). */
+export function paymentMethods(rules) {
+    return rules.payment_methods || DEFAULT_PAYMENT_METHODS;
+}
 
 export function roundCents(value) {
     return Math.round((value + Number.EPSILON) * 100) / 100;

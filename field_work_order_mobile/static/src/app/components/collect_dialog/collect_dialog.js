@@ -4,6 +4,12 @@ import { Dialog } from "@web/core/dialog/dialog";
 import { roundCents } from "@field_work_order_mobile/app/models/quote";
 import { formatMoney } from "@field_work_order_mobile/app/utils/format";
 
+/** Names of the ways to pay on site; which ones exist is the server's (rules.payment_methods). */
+export const PAYMENT_METHOD_LABELS = {
+    cash: _t("Cash"),
+    cheque: _t("Cheque"),
+};
+
 /**
  * Cash or a cheque taken on site: method, amount (the amount due to start
  * with) and a reference (the cheque's number). `limit` is the server's
@@ -15,13 +21,18 @@ export class CollectDialog extends Component {
     static props = {
         amount: Number,
         currency: String,
+        methods: Array,
         limit: [Number, Boolean],
         onCollect: Function,
         close: Function,
     };
 
     setup() {
-        this.state = useState({ method: "cash", amount: this.props.amount, reference: "", message: "" });
+        this.state = useState({ method: this.props.methods[0], amount: this.props.amount, reference: "", message: "" });
+    }
+
+    methodLabel(method) {
+        return PAYMENT_METHOD_LABELS[method] || method;
     }
 
     get referencePlaceholder() {

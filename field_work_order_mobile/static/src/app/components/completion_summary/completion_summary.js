@@ -1,8 +1,8 @@
 import { Component, useState } from "@odoo/owl";
 import { useService } from "@web/core/utils/hooks";
-import { estimateDue, qrCodeUrl, roundCents, unusedParts } from "@field_work_order_mobile/app/models/quote";
+import { estimateDue, paymentMethods, qrCodeUrl, roundCents, unusedParts } from "@field_work_order_mobile/app/models/quote";
 import { formatMoney } from "@field_work_order_mobile/app/utils/format";
-import { CollectDialog } from "@field_work_order_mobile/app/components/collect_dialog/collect_dialog";
+import { CollectDialog, PAYMENT_METHOD_LABELS } from "@field_work_order_mobile/app/components/collect_dialog/collect_dialog";
 
 /** What the invoice says once the server has it (`payment` of the pull); paid covers not yet reconciled. */
 const PAID_STATES = ["paid", "in_payment"];
@@ -82,10 +82,15 @@ export class CompletionSummary extends Component {
         return unusedParts(this.job);
     }
 
+    methodLabel(method) {
+        return PAYMENT_METHOD_LABELS[method] || method;
+    }
+
     onCollect() {
         this.dialog.add(CollectDialog, {
             amount: this.amountDue,
             currency: this.currency,
+            methods: paymentMethods(this.props.store.rules),
             limit: this.payment ? this.amountDue : false,
             onCollect: (payload) => this.props.store.act(this.job, "collect_payment", payload),
         });

@@ -1,7 +1,7 @@
 import { Component, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
-import { estimateLines, MAX_OPTIONS, quoteLine, quotePayload } from "@field_work_order_mobile/app/models/quote";
+import { estimateLines, maxOptions, quoteLine, quotePayload } from "@field_work_order_mobile/app/models/quote";
 import { newUuid } from "@field_work_order_mobile/app/store/operation_queue";
 import { formatMoney } from "@field_work_order_mobile/app/utils/format";
 import { SignatureDialog } from "@field_work_order_mobile/app/components/signature_dialog/signature_dialog";
@@ -24,7 +24,6 @@ export class QuoteScreen extends Component {
         this.dialog = useService("dialog");
         // Each option: {name, lines, pick}, `pick` being its product picker (product, quantity).
         this.state = useState({ options: [], note: "", picking: false, busy: false });
-        this.maxOptions = MAX_OPTIONS;
         this.formatMoney = formatMoney;
     }
 
@@ -36,8 +35,12 @@ export class QuoteScreen extends Component {
         return this.book.currency;
     }
 
+    get maxOptions() {
+        return maxOptions(this.props.store.rules);
+    }
+
     get full() {
-        return this.state.options.length >= MAX_OPTIONS;
+        return this.state.options.length >= this.maxOptions;
     }
 
     bookTotal(bookOption) {
