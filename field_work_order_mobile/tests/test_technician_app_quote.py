@@ -1,10 +1,13 @@
 """Issue #20's path on a phone: extra work quoted, approved and signed on site, paid before the van leaves.
 
-Prices for the plain customer (public pricelist, no fiscal position), 15% tax:
+Prices for the customer (public pricelist, no fiscal position), 15% tax:
 labor 100.00 an hour (115.00 included), billed at least an hour; the valve
 46.00 + 15%; the filter 20.00 (23.00 included); the fitting 50.00 + 15%.
 """
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -59,11 +62,16 @@ class TestTechnicianAppQuote(InvoiceCommon, HttpCase):
                 Command.create({"product_id": cls.fitting.id, "quantity": 1}),
             ],
         })
+        customer = cls.env["res.partner"].create({
+            "name": "Quote Tour Customer", "is_company": True,
+            "property_product_pricelist": cls.public_pricelist.id,
+        })
         cls.order = cls.env["field.work.order"].with_user(dispatcher).create({
-            "partner_id": cls.other_client.id,
+            "partner_id": customer.id,
             "job_type_id": cls.tm_job_type.id,
             "user_id": cls.tech.id,
             "description": "The boiler leaks at the valve.",
+            "scheduled_start": fields.Datetime.now() - timedelta(minutes=5),
             "material_ids": [Command.create({"product_id": cls.valve.id, "product_uom_qty": 1})],
         })
         cls.order.with_user(dispatcher).action_schedule()
