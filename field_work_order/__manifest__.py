@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "maintainers": [],
-    "depends": ["mail", "portal", "stock", "account", "resource"],
+    "depends": ["mail", "portal", "stock", "account", "account_payment", "resource"],
     "data": [
         "security/field_work_order_security.xml",
         "security/ir.model.access.csv",
@@ -22,6 +22,7 @@
         "views/stock_picking_views.xml",
         "views/field_work_order_invoice_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_views.xml",
         "views/field_work_order_subcontract_views.xml",
         "views/field_work_order_agreement_views.xml",
         "views/field_work_order_dispatch_views.xml",

@@ -13,7 +13,10 @@ DB_USER=${DB_USER:-odoo}
 DB_PASSWORD=${DB_PASSWORD:-odoo}
 DEMO_DB=${FWO_DEMO_DB:-fwo_demo}
 HTTP_PORT=${FWO_HTTP_PORT:-8069}
-ADDONS="field_work_order,field_work_order_mobile"
+# What the scripts install: our two addons, and payment_demo (Odoo's fake payment provider,
+# in test mode) so that an invoice's Pay Now works in the demo and in the tests. Production
+# installs our addons only: they never depend on payment_demo.
+ADDONS="field_work_order,field_work_order_mobile,payment_demo"
 PYTHON=$VENV/bin/python
 
 die() {

@@ -4,7 +4,7 @@ Everything public is importable from here; the ``_``-prefixed modules are
 an implementation detail and may move.
 """
 
-from ._client import PullReport, PushReport, SyncClient, SyncStatus
+from ._client import PullReport, PushReport, QuoteLine, QuoteOption, SyncClient, SyncStatus
 from ._exceptions import (
     AccessError,
     AuthError,
@@ -36,6 +36,8 @@ __all__ = [
     "Operation",
     "PullReport",
     "PushReport",
+    "QuoteLine",
+    "QuoteOption",
     "ServerError",
     "Store",
     "SyncClient",

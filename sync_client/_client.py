@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from ._exceptions import (
     ConflictError,
@@ -74,6 +74,20 @@ class PushReport:
         """Raise :class:`ConflictError` if any refused operation awaits :meth:`resolve`."""
         if self.unresolved:
             raise ConflictError(self.unresolved)
+
+
+class QuoteLine(TypedDict):
+    """A product and its quantity in an option of :meth:`SyncClient.quote`."""
+
+    product_id: int
+    quantity: float
+
+
+class QuoteOption(TypedDict):
+    """One choice of :meth:`SyncClient.quote` (e.g. Repair, Replace); the server prices it."""
+
+    name: str
+    lines: list[QuoteLine]
 
 
 def _utc_text(value: datetime | str, what: str) -> str:
@@ -584,3 +598,140 @@ class SyncClient:
             if isinstance(value, str):
                 _max_text(value, name, rules)
         return self._enqueue(order, "set", {"fields": dict(fields)}, rules)
+
+    # -- quotes and payments --------------------------------------------------------
+
+    def quote(
+        self,
+        order: int | str,
+        options: Sequence[QuoteOption],
+        note: str | None = None,
+        send: bool = False,
+    ) -> Operation:
+        """Queue a quote of 1 to 3 options; the server prices it for the customer.
+
+        The returned operation names the quote in :meth:`quote_approve` and
+        :meth:`quote_send` before the server has given it an id (its uuid is the
+        ``quote_ref``): the three can be pushed together. ``send``: offer it at once.
+        """
+        rules = self._rules()
+        if not isinstance(options, Sequence) or not 1 <= len(options) <= rules.quote_options:
+            raise InvalidOperationError(
+                f"a quote offers 1 to {rules.quote_options} options, got {options!r}"
+            )
+        wire_options = []
+        for option in options:
+            name = option.get("name") if isinstance(option, Mapping) else None
+            if not isinstance(name, str) or not name.strip():
+                raise InvalidOperationError("each option of a quote needs a name")
+            lines = option.get("lines")
+            if not isinstance(lines, Sequence) or not 1 <= len(lines) <= rules.quote_lines:
+                raise InvalidOperationError(
+                    f"the option {name!r} needs 1 to {rules.quote_lines} lines"
+                )
+            wire_lines = []
+            for line in lines:
+                quantity = line.get("quantity", 1.0) if isinstance(line, Mapping) else None
+                product_id = line.get("product_id") if isinstance(line, Mapping) else None
+                _positive_id(product_id, f"a product_id of the option {name!r}")
+                if (isinstance(quantity, bool) or not isinstance(quantity, (int, float))
+                        or not math.isfinite(quantity) or not 0 < quantity <= rules.max_quantity):
+                    raise InvalidOperationError(
+                        f"the option {name!r}: a quantity must be a positive number, "
+                        f"got {quantity!r}"
+                    )
+                wire_lines.append({"product_id": product_id, "quantity": quantity})
+            wire_options.append({"name": name, "lines": wire_lines})
+        if note is not None:
+            if not isinstance(note, str):
+                raise InvalidOperationError("a quote's note must be a text")
+            _max_text(note, "a quote's note", rules)
+        payload = {"options": wire_options, "note": note or False, "send": bool(send)}
+        return self._enqueue(order, "quote", payload, rules)
+
+    def _quote_ref(self, quote: int | str | Operation) -> dict[str, Any]:
+        """``quote_id`` for a server id; ``quote_ref`` for a queued ``quote`` (or its uuid)."""
+        if isinstance(quote, Operation):
+            if quote.type != "quote":
+                raise InvalidOperationError(
+                    f"operation {quote.id} is a {quote.type!r} operation, not a quote"
+                )
+            return {"quote_ref": quote.uuid}
+        if isinstance(quote, str) and quote:
+            return {"quote_ref": quote}
+        return {"quote_id": _positive_id(quote, "quote")}
+
+    def quote_approve(
+        self,
+        order: int | str,
+        quote: int | str | Operation,
+        option: int | str,
+        signature: bytes | str | Path,
+        signer_name: str,
+    ) -> Operation:
+        """Queue the customer's signed choice of one option of a quote.
+
+        ``quote``: its server id, or the :meth:`quote` operation (or its uuid) when
+        made on this device. ``option``: its server id for a server quote, its
+        position from 0 for a quote made here, or its name (either).
+        """
+        if not isinstance(signer_name, str) or not signer_name.strip():
+            raise InvalidOperationError("approving a quote needs the signer's name")
+        payload: dict[str, Any] = self._quote_ref(quote)
+        payload.update(self._option_ref(order, payload, option))
+        payload.update(signature=_image_b64(signature, "signature"), signer_name=signer_name)
+        return self._enqueue(order, "quote_approve", payload)
+
+    def _option_ref(
+        self, order: int | str, ref: Mapping[str, Any], option: int | str
+    ) -> dict[str, Any]:
+        """``option_id`` or ``option_index`` of ``option`` (an id, a position or a name)."""
+        if isinstance(option, str):
+            if "quote_ref" in ref:
+                queued = [op for op in self.store.pending() if op.uuid == ref["quote_ref"]]
+                names = [o.get("name") for o in (queued[0].payload.get("options") or [])
+                         ] if queued else []
+                if option in names:
+                    return {"option_index": names.index(option)}
+            else:
+                quotes = self.store.order(order).get("quotes") or []
+                for cached in quotes:
+                    if isinstance(cached, dict) and cached.get("id") == ref["quote_id"]:
+                        for known in cached.get("options") or []:
+                            if isinstance(known, dict) and known.get("name") == option:
+                                return {"option_id": int(known["id"])}
+            raise InvalidOperationError(
+                f"no option named {option!r} in that quote (as known here): give its id or "
+                "position, or pull first"
+            )
+        if isinstance(option, bool) or not isinstance(option, int):
+            raise InvalidOperationError(f"option must be an id, a position or a name, got {option!r}")
+        if "quote_ref" in ref:
+            last = self._rules().quote_options - 1
+            if not 0 <= option <= last:
+                raise InvalidOperationError(
+                    f"the option of a quote made here is its position, 0 to {last}, got {option!r}"
+                )
+            return {"option_index": option}
+        return {"option_id": _positive_id(option, "option")}
+
+    def quote_send(self, order: int | str, quote: int | str | Operation) -> Operation:
+        """Queue offering a draft quote to the customer (see :meth:`quote_approve` for ``quote``)."""
+        return self._enqueue(order, "quote_send", self._quote_ref(quote))
+
+    def collect_payment(
+        self, order: int | str, amount: float, method: str, reference: str = ""
+    ) -> Operation:
+        """Queue cash or a cheque taken on site for the order's invoice, at most what is due."""
+        if (isinstance(amount, bool) or not isinstance(amount, (int, float))
+                or not math.isfinite(amount) or amount <= 0):
+            raise InvalidOperationError(f"amount must be a positive number, got {amount!r}")
+        rules = self._rules()
+        if method not in rules.payment_methods:
+            raise InvalidOperationError(
+                f"method must be one of {', '.join(rules.payment_methods)}, got {method!r}"
+            )
+        if not isinstance(reference, str):
+            raise InvalidOperationError("a payment reference must be a text")
+        payload = {"amount": amount, "method": method, "reference": reference}
+        return self._enqueue(order, "collect_payment", payload, rules)

@@ -39,6 +39,10 @@ class Rules:
     max_quantity: float
     clock_skew: timedelta
     raw: Mapping[str, Any]
+    # Servers before quotes and payments publish none of these: their values then.
+    quote_options: int = 3
+    quote_lines: int = 50
+    payment_methods: tuple[str, ...] = ("cash", "cheque")
 
     @classmethod
     def from_server(cls, raw: Any) -> Rules:
@@ -65,6 +69,9 @@ class Rules:
                 max_quantity=float(_number(limits["max_quantity"], float)),
                 clock_skew=timedelta(seconds=_number(limits["clock_skew_seconds"], int)),
                 raw=json.loads(json.dumps(raw)),
+                quote_options=_number(limits.get("quote_options", 3), int),
+                quote_lines=_number(limits.get("quote_lines", 50), int),
+                payment_methods=_texts(raw.get("payment_methods", ["cash", "cheque"])),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ServerError(

@@ -26,7 +26,8 @@ def test_all_is_exactly_the_public_api() -> None:
     assert sorted(sync_client.__all__) == [
         "AccessError", "AuthError", "ConflictError", "DatabaseNotFoundError",
         "InvalidOperationError", "InvalidUrlError",
-        "JsonRpcTransport", "NotFoundError", "Operation", "PullReport", "PushReport",
+        "JsonRpcTransport", "NotFoundError", "Operation", "PullReport", "PushReport", "QuoteLine",
+        "QuoteOption",
         "ServerError", "Store", "SyncClient", "SyncError", "SyncStatus", "Transport",
         "TransportError", "UserError", "ValidationError", "XmlRpcTransport", "__version__",
     ]

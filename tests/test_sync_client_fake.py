@@ -48,8 +48,9 @@ RULES: dict[str, Any] = {
     },
     "set_fields": ["unit_number", "access_instructions", "site_contact_name", "site_contact_phone"],
     "photo_kinds": ["before", "after", "other"],
+    "payment_methods": ["cash", "cheque"],
     "limits": {"max_text": 10000, "max_push": 500, "max_quantity": 1e9, "photo_max_mb": 10,
-               "clock_skew_seconds": 300},
+               "clock_skew_seconds": 300, "quote_options": 3, "quote_lines": 50},
 }
 
 

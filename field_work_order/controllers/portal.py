@@ -15,8 +15,11 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.field_work_order_quote_portal import SHOWN_STATES
+
 MODEL = "field.work.order"
 SERVICE_REPORT = "field_work_order.field_work_order_action_report_service"
+QUOTE_REPORT = "field_work_order.field_work_order_action_report_quote"
 FORM_FIELDS = ("service_partner_id", "unit_number", "description", "access_instructions",
                "priority", "new_name", "new_street", "new_zip", "new_city", "job_type_id",
                "preferred_date_from", "preferred_date_to", "preferred_window")
@@ -106,6 +109,7 @@ class WorkOrderPortal(CustomerPortal):
                 # The chatter posts with the record's token: portal users read the order only.
                 "token": order_sudo._portal_ensure_token(),
                 "photos": self._visible_photos(order_sudo),
+                "quotes": order_sudo.quote_ids.filtered(lambda q: q.state in SHOWN_STATES),
             }, "my_work_orders_history", False,
         )
         return request.render("field_work_order.portal_work_order_page", values)
@@ -134,6 +138,77 @@ class WorkOrderPortal(CustomerPortal):
             "force_refresh": True,
             "redirect_url": order_sudo.get_portal_url(query_string="&message=signed"),
         }
+
+    # ------------------------------------------------------------------
+    # Quotes: the customer approves an option with a signature, or declines
+    # ------------------------------------------------------------------
+    def _portal_quote(self, order_id, quote_id, access_token):
+        """The order (the visitor's rights or its link) and its quote shown to the customer."""
+        order_sudo = self._document_check_access(MODEL, order_id, access_token=access_token)
+        quote_sudo = order_sudo.quote_ids.filtered(
+            lambda quote: quote.id == quote_id and quote.state in SHOWN_STATES)
+        if not quote_sudo:
+            raise MissingError(_("This quote does not exist or the link is not valid."))
+        return order_sudo, quote_sudo
+
+    @http.route(["/my/work-orders/<int:order_id>/quotes/<int:quote_id>"], type="http",
+                auth="public", website=True)
+    def portal_work_order_quote(self, order_id, quote_id, access_token=None, report_type="pdf",
+                                download=False, **kw):
+        """The quote's PDF (or HTML) as the customer sees it."""
+        try:
+            __, quote_sudo = self._portal_quote(order_id, quote_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        return self._show_report(
+            model=quote_sudo, report_type=report_type if report_type == "html" else "pdf",
+            report_ref=QUOTE_REPORT, download=download,
+        )
+
+    def _portal_quote_answer(self, order_id, quote_id, access_token, answer, message):
+        """Run ``answer(quote)`` as the visitor (the model checks them again), all or nothing."""
+        access_token = access_token or request.httprequest.args.get("access_token")
+        try:
+            order_sudo, quote_sudo = self._portal_quote(order_id, quote_id, access_token)
+        except (AccessError, MissingError):
+            return {"error": _("This quote does not exist or the link is not valid.")}
+        try:
+            with request.env.cr.savepoint():
+                answer(quote_sudo.with_user(request.env.user), access_token)
+        except (UserError, ValidationError, AccessError) as error:
+            return {"error": str(error)}
+        return {
+            "force_refresh": True,
+            "redirect_url": order_sudo.get_portal_url(
+                query_string=f"&message={message}", anchor="fwo_quotes"),
+        }
+
+    @http.route(["/my/work-orders/<int:order_id>/quotes/<int:quote_id>/approve"], type="json",
+                auth="public", website=True)
+    def portal_work_order_quote_approve(self, order_id, quote_id, option_id=None,
+                                        access_token=None, name=None, signature=None):
+        """Approve ``option_id`` with the signature pad's ``name`` and ``signature`` (base64).
+
+        The signature form posts only the name and the image: the option and the
+        token come in the URL's query string.
+        """
+        option_id = option_id or request.httprequest.args.get("option_id")
+        if isinstance(option_id, str) and option_id.isdigit():
+            option_id = int(option_id)
+        return self._portal_quote_answer(
+            order_id, quote_id, access_token,
+            lambda quote, token: quote._fwo_approve_as_customer(option_id, signature, name, token),
+            "quote_approved",
+        )
+
+    @http.route(["/my/work-orders/<int:order_id>/quotes/<int:quote_id>/decline"], type="json",
+                auth="public", website=True)
+    def portal_work_order_quote_decline(self, order_id, quote_id, reason=None, access_token=None):
+        return self._portal_quote_answer(
+            order_id, quote_id, access_token,
+            lambda quote, token: quote._fwo_decline_as_customer(reason, token),
+            "quote_declined",
+        )
 
     # ------------------------------------------------------------------
     # Request form

@@ -4,6 +4,8 @@ from . import field_work_order_sender
 from . import field_work_order_job_type
 from . import field_work_order_checklist_template
 from . import field_work_order_job_type_material
+from . import field_work_order_job_type_option
+from . import field_work_order_job_type_option_line
 from . import field_work_order
 from . import field_work_order_device_time
 from . import field_work_order_planning
@@ -29,6 +31,8 @@ from . import field_work_order_photo
 from . import field_work_order_quote
 from . import field_work_order_quote_option
 from . import field_work_order_quote_line
+from . import field_work_order_payment
+from . import field_work_order_quote_portal
 from . import ir_websocket
 from . import res_company
 from . import res_config_settings
@@ -36,4 +40,5 @@ from . import res_users
 from . import stock_move
 from . import stock_picking
 from . import account_move
+from . import account_payment
 from . import ir_attachment

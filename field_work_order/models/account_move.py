@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.fields import Command
+from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -65,3 +66,25 @@ class AccountMove(models.Model):
         if len(orders) == 1:
             action.update(views=[(False, "form")], view_mode="form", res_id=orders.id)
         return action
+
+    def _fwo_lock(self):
+        """Hold the invoices' rows until the transaction ends, then read them again.
+
+        A second payment that started before the first one committed waits here,
+        then fails to serialize (the first changed the invoice's amount due): Odoo
+        runs the request again, and it sees what is left to pay.
+        """
+        self.env.cr.execute(SQL(
+            "SELECT id FROM account_move WHERE id IN %s FOR NO KEY UPDATE", tuple(self.ids),
+        ))
+        self.invalidate_recordset()
+
+    def _fwo_ensure_access_tokens(self):
+        """Give the invoices without a portal access token one, in one query."""
+        missing = self.filtered(lambda move: not move.access_token)
+        if missing:
+            self.env.cr.execute(SQL(
+                "UPDATE account_move SET access_token = gen_random_uuid()::text "
+                "WHERE id IN %s AND access_token IS NULL", tuple(missing.ids),
+            ))
+            missing.invalidate_recordset(["access_token"])

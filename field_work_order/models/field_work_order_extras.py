@@ -64,6 +64,17 @@ class FieldWorkOrderExtras(models.Model):
             self._prepare_materials(materials)
         return materials
 
+    def _fwo_quote_dispatchers(self):
+        """Who hears of a customer's answer to a quote: the order's creator when a
+        dispatcher, else the dispatchers of the order's company."""
+        self.ensure_one()
+        # sudo: users of the dispatcher group, to address a note; nothing is shown.
+        users = self.env.ref("field_work_order.group_dispatcher").sudo().users.filtered(
+            lambda u: not u.share and not u._is_superuser() and self.company_id in u.company_ids
+        )
+        creator = self.sudo().create_uid
+        return creator if creator in users else users
+
     @rpc_checked
     def action_view_quotes(self):
         self.ensure_one()

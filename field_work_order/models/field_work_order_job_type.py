@@ -20,6 +20,11 @@ class FieldWorkOrderJobType(models.Model):
     material_ids = fields.One2many(
         "field.work.order.job.type.material", "job_type_id", string="Default Materials", copy=True
     )
+    option_ids = fields.One2many(
+        "field.work.order.job.type.option", "job_type_id", string="Price Book", copy=True,
+        help="Ready-made quote options of this job type: technicians quote from them on site, "
+        "at each customer's prices.",
+    )
     color = fields.Integer()
 
     # Invoicing
@@ -51,6 +56,12 @@ class FieldWorkOrderJobType(models.Model):
         help="Overrides the company's call-out charge for this job type. Empty: the company's.",
     )
 
+    fwo_invoice_at_completion = fields.Selection(
+        [("yes", "Always"), ("no", "Never")], string="Invoice at Completion",
+        help="Whether completing an order of this job type creates and posts its invoice. "
+        "Empty: the company's setting.",
+    )
+
     @api.constrains("billing_type", "flat_rate_product_id")
     def _check_flat_rate_product(self):
         for job_type in self:
@@ -68,6 +79,12 @@ class FieldWorkOrderJobType(models.Model):
                     "Job type %(job_type)s: the labor rounding and the minimum billed labor are "
                     "minutes, 0 or more.", job_type=job_type.name,
                 ))
+
+    def _fwo_invoices_at_completion(self, company):
+        """Whether orders of this job type (``self`` may be empty) are invoiced when completed."""
+        if self.fwo_invoice_at_completion:
+            return self.fwo_invoice_at_completion == "yes"
+        return company.fwo_invoice_at_completion
 
     def _fwo_billing_rules(self, company):
         """(increment, minimum, call-out product) of ``company``, with this job type's overrides.

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 from odoo.tools import SQL
 
 from .field_work_order import OPEN_STATES
@@ -212,6 +213,43 @@ class FieldWorkOrderQuote(models.Model):
                 ))
             quote._fwo_check_valid(self.env._("sent"))
         quotes._fwo_as_trusted().write({"state": "sent"})
+        quotes._fwo_email_customer()
+        return True
+
+    @rpc_checked
+    def action_fwo_add_price_book(self):
+        """Add the options of the order's job type's price book to this draft quote.
+
+        Products and quantities only: the new lines are priced for the customer
+        like any line the caller adds, with the caller's rights.
+        """
+        quote = self._fwo_check_one(self.env._("fill"))
+        quote._fwo_check_worker(self.env._("fill"))
+        if quote.state != "draft":
+            raise UserError(self.env._(
+                "%(quote)s is %(state)s: only a draft quote takes options from the price book.",
+                quote=quote.name, state=quote._fwo_state_label(),
+            ))
+        job_type = quote.work_order_id.job_type_id
+        book = job_type.option_ids
+        if not book:
+            raise UserError(self.env._(
+                "%(order)s has no job type with a price book: add its options on the job type "
+                "(tab Price Book), or add the options here.", order=quote.work_order_id.name,
+            ))
+        if len(quote.option_ids) + len(book) > MAX_OPTIONS:
+            raise UserError(self.env._(
+                "%(quote)s: with the price book of %(job_type)s it would offer %(total)s options, "
+                "and a quote offers at most %(max)s. Remove options first.", quote=quote.name,
+                job_type=job_type.name, total=len(quote.option_ids) + len(book), max=MAX_OPTIONS,
+            ))
+        self.env["field.work.order.quote.option"].create([{
+            "quote_id": quote.id, "name": option.name,
+            "sequence": len(quote.option_ids) + index, "line_ids": [Command.create({
+                "product_id": line.product_id.id, "quantity": line.quantity,
+                "sequence": line.sequence,
+            }) for line in option.line_ids],
+        } for index, option in enumerate(book)])
         return True
 
     @rpc_checked
@@ -225,6 +263,13 @@ class FieldWorkOrderQuote(models.Model):
         """
         quote = self._fwo_check_one(self.env._("approve"))
         quote._fwo_check_worker(self.env._("approve"))
+        return quote._fwo_approve(option_id, signature, signer_name)
+
+    def _fwo_approve(self, option_id, signature, signer_name):
+        """The approval itself, once the caller was checked: an order's worker
+        (``action_approve``) or the order's customer on the portal
+        (``_fwo_approve_as_customer``)."""
+        quote = self
         quote._fwo_lock()
         if not self._fwo_is_id(option_id):
             raise UserError(self.env._(
@@ -269,7 +314,8 @@ class FieldWorkOrderQuote(models.Model):
             "approved_option_id": option.id,
             "signature": signature,
             "signer_name": name,
-            "approved_date": fields.Datetime.now(),
+            # Now, or when the customer signed on a phone offline (a checked device time).
+            "approved_date": self.env["field.work.order"]._now(),
         })
         quote.work_order_id._fwo_add_approved_extras(option)
         quote.message_post(body=self.env._(
@@ -284,6 +330,11 @@ class FieldWorkOrderQuote(models.Model):
         """The customer refused every option (draft or sent → declined); nothing is billed."""
         quote = self._fwo_check_one(self.env._("decline"))
         quote._fwo_check_worker(self.env._("decline"))
+        return quote._fwo_decline(reason)
+
+    def _fwo_decline(self, reason):
+        """The decline itself, once the caller was checked (see ``_fwo_approve``)."""
+        quote = self
         quote._fwo_lock()
         text = self._fwo_text(
             reason, self.env._("The reason"), REASON_LIMIT,

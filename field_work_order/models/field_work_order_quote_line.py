@@ -83,24 +83,15 @@ class FieldWorkOrderQuoteLine(models.Model):
 
     @api.depends("product_id", "product_uom_id", "quantity")
     def _compute_price_unit(self):
-        """The pricelist's price, made tax-excluded where the fiscal position maps an included tax.
-
-        As the order's invoice prices a line (``_prepare_invoice_vals``).
-        """
+        """The customer's price (``_fwo_unit_prices``), as the order's invoice prices a line."""
         for line in self:
             if not line.product_id:
                 line.price_unit = 0.0
                 continue
-            pricelist, fiscal_position, currency, company = line._fwo_pricing()
-            product = line.product_id.with_company(company)
-            price = pricelist._get_product_price(
-                product, line.quantity or 1.0, currency=currency,
-                uom=line.product_uom_id or product.uom_id, date=fields.Date.context_today(line),
-            )
-            taxes = product.taxes_id._filter_taxes_by_company(company)
-            line.price_unit = product._get_tax_included_unit_price_from_price(
-                price, taxes, fiscal_position=fiscal_position,
-            )
+            line.price_unit = line._fwo_unit_prices(
+                line.product_id, line._fwo_pricing(), line.quantity or 1.0,
+                line.product_uom_id or line.product_id.uom_id,
+            )[line.product_id.id]
 
     @api.depends("quantity", "price_unit", "tax_ids")
     def _compute_amount(self):
@@ -119,8 +110,35 @@ class FieldWorkOrderQuoteLine(models.Model):
         """The product's taxes of the quote's company, mapped by the quote's fiscal position."""
         self.ensure_one()
         _pricelist, fiscal_position, _currency, company = self._fwo_pricing()
-        taxes = self.product_id.with_company(company).taxes_id._filter_taxes_by_company(company)
+        return self._fwo_mapped_taxes(self.product_id, fiscal_position, company)
+
+    @api.model
+    def _fwo_mapped_taxes(self, product, fiscal_position, company):
+        """``product``'s sales taxes of ``company``, mapped by ``fiscal_position``."""
+        taxes = product.with_company(company).taxes_id._filter_taxes_by_company(company)
         return fiscal_position.map_tax(taxes)
+
+    @api.model
+    def _fwo_unit_prices(self, products, pricing, quantity=1.0, uom=None):
+        """{product id: unit price} of ``products`` for a customer's ``pricing`` (``_fwo_pricing``).
+
+        The pricelist's price, made tax-excluded where the fiscal position maps an
+        included tax, as the order's invoice prices a line; one pricelist
+        computation for all the products (the app's price book prices many at once).
+        ``uom``: of ``quantity`` and the prices (default: each product's own unit).
+        """
+        pricelist, fiscal_position, currency, company = pricing
+        products = products.with_company(company)
+        prices = pricelist._get_products_price(
+            products, quantity, currency=currency, uom=uom, date=fields.Date.context_today(self),
+        )
+        return {
+            product.id: product._get_tax_included_unit_price_from_price(
+                prices[product.id], product.taxes_id._filter_taxes_by_company(company),
+                fiscal_position=fiscal_position,
+            )
+            for product in products
+        }
 
     def _fwo_pricing(self):
         """(pricelist, fiscal position, currency, company) pricing this line: its quote's.

@@ -40,6 +40,18 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'service')]",
         help="Service product (priced per hour) used for technicians' time on new work orders.",
     )
+    fwo_invoice_at_completion = fields.Boolean(
+        string="Invoice at Completion",
+        help="Completing a billable work order creates and posts its customer invoice at once, "
+        "so the technician can take the payment on site. Job types can override it. With "
+        "\"Invoice Work Orders When: Verified\", the invoice is made at the verification.",
+    )
+    fwo_onsite_journal_id = fields.Many2one(
+        "account.journal", string="On-Site Payments Journal", check_company=True,
+        domain="[('type', 'in', ('cash', 'bank')), ('company_id', '=', id)]",
+        help="Cash or bank journal of the payments technicians collect on site (cash, cheques). "
+        "Empty: technicians cannot record payments.",
+    )
     # Billing rules (overridable per job type, applied in field_work_order_invoice.py)
     fwo_labor_increment = fields.Integer(
         string="Round Labor Up To (minutes)",

@@ -13,6 +13,13 @@ class ResConfigSettings(models.TransientModel):
 
     # Invoicing
     fwo_invoice_state = fields.Selection(related="company_id.fwo_invoice_state", readonly=False)
+    fwo_invoice_at_completion = fields.Boolean(
+        related="company_id.fwo_invoice_at_completion", readonly=False
+    )
+    fwo_onsite_journal_id = fields.Many2one(
+        related="company_id.fwo_onsite_journal_id", readonly=False,
+        domain="[('type', 'in', ('cash', 'bank')), ('company_id', '=', company_id)]",
+    )
     fwo_labor_product_id = fields.Many2one(
         related="company_id.fwo_labor_product_id", readonly=False,
         domain="[('type', '=', 'service'), ('company_id', 'in', (company_id, False))]",

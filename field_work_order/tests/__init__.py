@@ -11,6 +11,7 @@ from . import test_access_matrix_lines
 from . import test_access_matrix_downloads
 from . import test_access_matrix_dispatch
 from . import test_access_matrix_quotes
+from . import test_access_matrix_payments
 from . import test_access_matrix
 from . import test_policy_rpc
 from . import test_work_order_planning
@@ -41,4 +42,7 @@ from . import test_calendar_first_minutes
 from . import test_demo_week
 from . import test_quote
 from . import test_quote_concurrency
+from . import test_quote_portal
 from . import test_work_order_billing_rules
+from . import test_work_order_payment
+from . import test_work_order_payment_concurrency

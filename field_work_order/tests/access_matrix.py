@@ -130,6 +130,18 @@ class Http:
         self.page = page  # bytes the page must hold, served at the URL itself (no redirect)
 
 
+class Route:
+    """A POST of a portal JSON route with the role's web session (the customer's answer to a
+    quote). Allowed: it answers without an ``error`` and ``observe`` reads ``expect``; denied:
+    it answers an ``error`` and changes nothing."""
+
+    protocols = ("route",)
+
+    def __init__(self, url, params, *, observe, expect):
+        self.url, self.params = url, params
+        self.observe, self.expect = observe, expect
+
+
 # --- builders of common rows -------------------------------------------------
 def observe_fields(record, names):
     """``observe`` of fields of ``record(t)``; None when the record is gone."""
@@ -393,6 +405,16 @@ class AccessMatrixCase(HttpCase):
             self.authenticate(self.users[role].login, self.users[role].login)
         return self.url_open(url, timeout=60)
 
+    def _post_as(self, role, url, params):
+        """A JSON route's answer (its ``result``) to the role's web session."""
+        login = None if role == "none" else self.users[role].login
+        self.authenticate(login, login)
+        response = self.url_open(url, data=json.dumps(
+            {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}),
+            headers={"Content-Type": "application/json"}, timeout=60)
+        answer = response.json()
+        return answer.get("result", {"error": str(answer.get("error"))})
+
     # --- judging -------------------------------------------------------------
     def _names(self, spec):
         """What a named denial may mention: the given words, and the labels of fields."""
@@ -446,12 +468,28 @@ class AccessMatrixCase(HttpCase):
         got = f"{response.status_code} {response.headers.get('Content-Type')} {response.content[:60]!r}"
         return f"{'did not get' if allowed else 'got'} {what}: {got}"
 
+    def _judge_route(self, spec, allowed, answer, before, after):
+        refused = isinstance(answer, dict) and "error" in answer
+        if allowed and refused:
+            return f"refused: {str(answer['error'])[:300]}"
+        if allowed and after != spec.expect:
+            return f"answered {str(answer)[:120]} but the effect is {after!r}, not {spec.expect!r}"
+        if not allowed and not refused:
+            return f"allowed (answer {str(answer)[:120]}), effect {before!r} -> {after!r}"
+        if not allowed and after != before:
+            return f"refused but changed {before!r} -> {after!r}"
+        return None
+
     def _run_cell(self, spec, role, allowed, proto):
         self.cell_started = fields.Datetime.now()
         with self.env.cr.savepoint() as savepoint:
             before = spec.observe(self) if spec.observe else None
             if proto == "http":
                 problem = self._judge_http(spec, role, allowed, self._get_as(role, spec.url(self)))
+            elif proto == "route":
+                answer = self._post_as(role, spec.url(self), resolve(spec.params, self))
+                self.env.invalidate_all()
+                problem = self._judge_route(spec, allowed, answer, before, spec.observe(self))
             else:
                 call = self._xmlrpc if proto == "xmlrpc" else self._jsonrpc
                 outcome = call(role, spec, resolve(spec.args, self), resolve(spec.kwargs, self))

@@ -13,6 +13,7 @@ from . import (
     test_access_matrix_downloads,
     test_access_matrix_lines,
     test_access_matrix_orders,
+    test_access_matrix_payments,
     test_access_matrix_quotes,
 )
 from .access_matrix import Call, printed_matrix, tested_matrix
@@ -25,6 +26,7 @@ ROWS = [
     *test_access_matrix_downloads.ROWS,
     *test_access_matrix_dispatch.ROWS,
     *test_access_matrix_quotes.ROWS,
+    *test_access_matrix_payments.ROWS,
 ]
 
 

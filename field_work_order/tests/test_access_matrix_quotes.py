@@ -8,6 +8,8 @@ from .access_matrix import (
     WORKERS,
     AccessMatrixCase,
     Call,
+    Http,
+    Route,
     action,
     allow,
     count,
@@ -16,8 +18,10 @@ from .access_matrix import (
     window,
     write,
 )
+from .portal_common import real_pdf
 
 QUOTE, LINE = "field.work.order.quote", "field.work.order.quote.line"
+BOOK = "field.work.order.job.type.option"
 
 
 def _state(quote):
@@ -55,6 +59,11 @@ ROWS = [
         observe=_state(lambda t: t.q_draft), expect=("sent",),
         check=lambda t, role, result: result is True, names=("quote", "assigned"),
     ), allow(*WORKERS)),
+    ("quote: action_fwo_add_price_book (draft)", Call(
+        QUOTE, "action_fwo_add_price_book", lambda t: [[t.q_draft.id]],
+        observe=count("field.work.order.quote.option", lambda t: [("quote_id", "=", t.q_draft.id)]),
+        expect=(3,), check=lambda t, role, result: result is True, names=("quote", "assigned"),
+    ), allow(*WORKERS)),
     ("quote: action_approve (sent, signed)", Call(
         QUOTE, "action_approve",
         lambda t: [[t.q_sent.id], t.q_sent.option_ids[0].id, t.signature_png, "Casey Client"],
@@ -76,9 +85,45 @@ ROWS = [
         QUOTE, "unlink", lambda t: [[t.q_draft.id]],
         observe=exists(lambda t: t.q_draft), expect=(False,), names=("dispatcher",),
     ), allow("D")),
+    # The customer's answer on the portal (field_work_order/controllers/portal.py): the order's
+    # customer, or a visitor with the order's link. P is another customer's portal user.
+    ("POST portal: approve (sent, signed)", Route(
+        lambda t: t.portal_url("approve", f"option_id={t.q_sent.option_ids[1].id}"),
+        lambda t: {"name": "Casey Client", "signature": t.signature_png},
+        observe=_state(lambda t: t.q_sent), expect=("approved",),
+    ), allow()),
+    ("POST portal: approve with the order's link (sent, signed)", Route(
+        lambda t: t.portal_url("approve", f"option_id={t.q_sent.option_ids[1].id}", link=True),
+        lambda t: {"name": "Casey Client", "signature": t.signature_png},
+        observe=_state(lambda t: t.q_sent), expect=("approved",),
+    ), allow("none")),
+    ("POST portal: decline with the order's link (sent)", Route(
+        lambda t: t.portal_url("decline", link=True), {"reason": "Too expensive"},
+        observe=_state(lambda t: t.q_sent), expect=("declined",),
+    ), allow("none")),
+    ("POST portal: approve a draft with the order's link", Route(
+        lambda t: t.portal_url("approve", f"option_id={t.q_draft.option_ids[0].id}", link=True,
+                               quote=t.q_draft),
+        lambda t: {"name": "Casey Client", "signature": t.signature_png},
+        observe=_state(lambda t: t.q_draft),
+        expect=("approved",),
+    ), allow()),
+    ("GET portal: quote PDF (sent)", Http(
+        lambda t: t.portal_url(None, "report_type=pdf"),
+    ), allow(*READERS)),
     ("action_view_quotes (in progress)", action(
         lambda t: t.o_prog, "action_view_quotes", check=window(QUOTE),
     ), allow(*READERS)),
+    # --- the job type's price book: what technicians quote from, set by dispatchers
+    ("price book option: read", Call(
+        BOOK, "read", lambda t: [[t.book_option.id], ["name", "line_ids"]],
+        check=lambda t, role, result: result[0]["name"] == "Replace the filter",
+    ), allow("A", "H", "B", "D")),
+    ("price book option: create", Call(
+        BOOK, "create", lambda t: [{"job_type_id": t.job_type.id, "name": "matrix: option"}],
+        observe=count(BOOK, lambda t: [("name", "=", "matrix: option")]), expect=(1,),
+        names=("dispatcher",),
+    ), allow("D")),
 ]
 
 
@@ -106,9 +151,23 @@ class TestAccessMatrixQuotes(AccessMatrixCase):
         (cls.q_sent | cls.q_approved).action_send()
         cls.q_approved.action_approve(cls.q_approved.option_ids[0].id, cls.signature_png, "Casey")
         cls.q_draft_line = cls.q_draft.option_ids[0].line_ids[0]
+        cls.book_option = cls.env[BOOK].create({
+            "job_type_id": cls.job_type.id, "name": "Replace the filter",
+            "line_ids": [(0, 0, {"product_id": cls.part.id, "quantity": 1})],
+        })
+        cls.o_prog.sudo()._portal_ensure_token()
         cls.env.flush_all()
-        for name in ("q_draft", "q_sent", "q_approved", "q_draft_line"):
+        for name in ("q_draft", "q_sent", "q_approved", "q_draft_line", "book_option"):
             setattr(cls, name, getattr(cls, name).with_env(cls.env))
 
+    def portal_url(self, action, query="", link=False, quote=None):
+        """The portal's URL of a quote of the order in progress, with the order's link or not."""
+        quote = quote or self.q_sent
+        args = "&".join(filter(None, [f"access_token={self.o_prog.access_token}" if link else "",
+                                      query]))
+        return (f"/my/work-orders/{self.o_prog.id}/quotes/{quote.id}"
+                + (f"/{action}" if action else "") + (f"?{args}" if args else ""))
+
     def test_access_matrix(self):
-        self.check_matrix(ROWS)
+        with real_pdf(self.env):  # the portal's PDF is rendered as a real one
+            self.check_matrix(ROWS)

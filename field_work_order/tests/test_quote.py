@@ -152,6 +152,27 @@ class TestQuote(InvoiceCommon, WorkOrderCommon, HttpCase):
                      r"1 to 3 options, not 4")
         self.assertEqual(len(quote.option_ids), 3)
 
+    def test_options_from_the_price_book(self):
+        self.tm_job_type.option_ids = [Command.create({"name": "Replace", "line_ids": [
+            Command.create({"product_id": self.part_excl.id, "quantity": 2}),
+            Command.create({"product_id": self.descaling.id, "quantity": 1}),
+        ]})]
+        quote = self.env[QUOTE].browse(self.ok(self.tech, QUOTE, "create", [{
+            "work_order_id": self.order().id}]))
+        self.refused(self.tech2, QUOTE, "action_fwo_add_price_book", [[quote.id]], "AccessError",
+                     DENIED)
+        self.assertIs(self.ok(self.tech, QUOTE, "action_fwo_add_price_book", [[quote.id]]), True)
+        # At the customer's prices: 2 valves at 41.40 and the descaling at 90.00, plus taxes.
+        self.assertEqual([(o.name, self.amounts(o)) for o in quote.option_ids],
+                         [("Replace", [172.8, 25.92, 198.72])])
+        self.ok(self.tech, QUOTE, "action_fwo_add_price_book", [[quote.id]])
+        self.ok(self.tech, QUOTE, "action_fwo_add_price_book", [[quote.id]])
+        self.refused(self.tech, QUOTE, "action_fwo_add_price_book", [[quote.id]], "UserError",
+                     r"it would offer 4 options, and a quote offers at most 3")
+        self.ok(self.tech, QUOTE, "action_send", [[quote.id]])
+        self.refused(self.tech, QUOTE, "action_fwo_add_price_book", [[quote.id]], "UserError",
+                     r"is Sent: only a draft quote takes options")
+
     def test_quotes_only_on_the_technicians_open_orders(self):
         order = self.order()
         self.refused(self.tech2, QUOTE, "create", [{"work_order_id": order.id}], "AccessError", DENIED)

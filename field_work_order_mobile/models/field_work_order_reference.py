@@ -19,9 +19,11 @@ from odoo.addons.field_work_order.models.field_work_order import (
 )
 from odoo.addons.field_work_order.models.field_work_order_device_time import CLOCK_SKEW
 from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked
+from odoo.addons.field_work_order.models.field_work_order_quote import MAX_OPTIONS
 
 from .field_work_order_sync_handlers import MAX_QUANTITY, MAX_TEXT, PHOTO_KINDS
 from .field_work_order_sync_push import MAX_PUSH
+from .field_work_order_sync_quote import MAX_OPTION_LINES, PAYMENT_METHODS
 
 MAX_REFERENCE_PAGE = 5000
 
@@ -88,12 +90,15 @@ class FieldWorkOrderReference(models.Model):
             },
             "set_fields": list(SITE_FIELDS),
             "photo_kinds": list(PHOTO_KINDS),
+            "payment_methods": list(PAYMENT_METHODS),
             "limits": {
                 "max_text": MAX_TEXT,
                 "max_push": MAX_PUSH,
                 "max_quantity": MAX_QUANTITY,
                 "photo_max_mb": self._sync_photo_max_mb(),
                 "clock_skew_seconds": int(CLOCK_SKEW.total_seconds()),
+                "quote_options": MAX_OPTIONS,
+                "quote_lines": MAX_OPTION_LINES,
             },
         }
 

@@ -32,6 +32,10 @@ class SyncStateConflict(UserError):
     """A transition the order's current state does not allow (the push answers ``conflict``)."""
 
 
+class SyncAnswer(dict):
+    """What a handler adds to its operation's result, e.g. ``{"quote_id": 7}``."""
+
+
 class FieldWorkOrderSyncHandlers(models.Model):
     _inherit = "field.work.order"
 
@@ -58,6 +62,11 @@ class FieldWorkOrderSyncHandlers(models.Model):
             "signature": self._sync_op_signature,
             "checklist": self._sync_op_checklist,
             "set": self._sync_op_set,
+            # field_work_order_sync_quote.py
+            "quote": self._sync_op_quote,
+            "quote_approve": self._sync_op_quote_approve,
+            "quote_send": self._sync_op_quote_send,
+            "collect_payment": self._sync_op_collect_payment,
         }
 
     def _sync_transition(self, name):
@@ -78,6 +87,7 @@ class FieldWorkOrderSyncHandlers(models.Model):
 
         ``order``: the operation's order as found by ``_sync_push_orders`` (empty when
         the caller cannot see it); ``handlers``: the table of ``_sync_handlers``.
+        Returns the handler's ``SyncAnswer`` (keys added to the result), else ``{}``.
         """
         op_type = op.get("type")
         if not isinstance(op_type, str) or op_type not in handlers:
@@ -98,7 +108,8 @@ class FieldWorkOrderSyncHandlers(models.Model):
             raise UserError(self.env._("payload must be a dict."))
         at = self._sync_parse_datetime(op.get("at"))
         order = order.with_env(self.env)._with_device_time(at, "at")
-        handlers[op_type](order, payload, op, at)
+        answer = handlers[op_type](order, payload, op, at)
+        return answer if isinstance(answer, SyncAnswer) else {}
 
     def _sync_parse_datetime(self, value, what="at"):
         try:

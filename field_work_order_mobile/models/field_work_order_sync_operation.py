@@ -30,6 +30,11 @@ class FieldWorkOrderSyncOperation(models.Model):
     message = fields.Text(readonly=True)
     version = fields.Integer(readonly=True, help="Version of the order after the operation.")
     at = fields.Datetime(string="Device Time", readonly=True)
+    res_id = fields.Integer(
+        string="Created Record ID", readonly=True,
+        help="The record the operation created (a quote): later operations name it by this "
+        "operation's uuid.",
+    )
 
     _sql_constraints = [
         ("uuid_uniq", "unique(uuid)", "An operation uuid is applied only once."),

@@ -170,6 +170,9 @@ class FieldWorkOrderSyncPull(models.Model):
                     "body": html2plaintext(message.body or "").strip(),
                 })
         history = self._sync_history()
+        quotes = self.env["field.work.order.quote"]._sync_wire_by_order(self)
+        price_books = self._sync_price_books(materials)
+        payments = self._fwo_payment_info()
         result = []
         for order in self:
             partner, address = order.partner_id, order.service_partner_id
@@ -212,6 +215,9 @@ class FieldWorkOrderSyncPull(models.Model):
                 "signed_by": order.signed_by or False,
                 "signed_on": wire_datetime(order.signed_on),
                 "history": history.get(order.id, []),
+                "quotes": quotes[order.id],
+                "price_book": price_books[order.id],
+                "payment": payments.get(order.id, False),
             })
         return result
 

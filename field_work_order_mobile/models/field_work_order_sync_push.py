@@ -18,6 +18,9 @@ from odoo.addons.field_work_order.models.field_work_order_policy import rpc_chec
 
 from .field_work_order_sync_handlers import WIRE_DATETIME, SyncFieldConflict, SyncStateConflict
 
+#: Operations that create a record: their result names it under this key (the log's ``res_id``).
+RESULT_KEYS = {"quote": "quote_id"}
+
 _logger = logging.getLogger(__name__)
 
 MAX_PUSH = 500
@@ -91,7 +94,7 @@ class FieldWorkOrderSyncPush(models.Model):
         if not uuids:
             return {}
         return {row["uuid"]: row for row in self.env.execute_query_dict(SQL(
-            "SELECT uuid, user_id, order_id, status, message, version "
+            "SELECT uuid, user_id, order_id, type, status, message, version, res_id "
             "FROM field_work_order_sync_operation WHERE uuid = ANY(%s)",
             uuids,
         ))}
@@ -115,10 +118,11 @@ class FieldWorkOrderSyncPush(models.Model):
         if first:
             return self._sync_duplicate(uuid, first, orders)
         order = orders.get(order_id, self.browse())  # empty: not visible to the caller
+        answer = {}
         try:
             # Stamped once and announced once (for the whole push); nothing if it fails.
             with self.env.cr.savepoint(), self._sync_stamp_once() as collector:
-                self._sync_apply(op, order, handlers)
+                answer = self._sync_apply(op, order, handlers)
             status, message = "applied", ""
             notify |= collector.notify
         except RETRIED_ERRORS:
@@ -134,11 +138,14 @@ class FieldWorkOrderSyncPush(models.Model):
             _logger.exception("Sync operation %s failed", uuid)
             status, message = "error", self.env._("Unexpected error: %(error)s", error=str(exc) or repr(exc))
         result = self._sync_result(uuid, status, message, order_id, order)
+        key = RESULT_KEYS.get(op_type)
+        if key:
+            result[key] = answer.get(key, False) if status == "applied" else False
         result["_claimed"] = True  # its log row gets the result (one UPDATE for the batch)
         # A uuid repeated later in the same batch answers duplicate with this result.
-        logged[uuid] = {"user_id": self.env.uid, "order_id": order_id or None,
+        logged[uuid] = {"user_id": self.env.uid, "order_id": order_id or None, "type": op_type,
                         "status": status, "message": result["message"],
-                        "version": result["version"]}
+                        "version": result["version"], "res_id": key and result[key] or None}
         return result
 
     def _sync_log_results(self, results):
@@ -181,7 +188,7 @@ class FieldWorkOrderSyncPush(models.Model):
         if rows:
             return None
         return self.env.execute_query_dict(SQL(
-            "SELECT user_id, order_id, status, message, version "
+            "SELECT user_id, order_id, type, status, message, version, res_id "
             "FROM field_work_order_sync_operation WHERE uuid = %s",
             uuid,
         ))[0]
@@ -196,6 +203,9 @@ class FieldWorkOrderSyncPush(models.Model):
                                    orders.get(first["order_id"]))
         result["first_status"] = first["status"]
         result["version"] = first["version"] or 0
+        key = RESULT_KEYS.get(first["type"])
+        if key:
+            result[key] = first["res_id"] or False
         return result
 
     def _sync_result(self, uuid, status, message, order_id=0, order=None):

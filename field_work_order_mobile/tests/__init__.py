@@ -1,5 +1,6 @@
 from . import test_sync_pull
 from . import test_sync_push
+from . import test_sync_quote
 from . import test_sync_handlers
 from . import test_sync_concurrency
 from . import test_sync_photo_access

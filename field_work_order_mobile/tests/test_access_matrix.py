@@ -18,6 +18,7 @@ from odoo.addons.field_work_order.tests.access_matrix import (
     Call,
     Http,
     allow,
+    count,
     printed_matrix,
     state_of,
     tested_matrix,
@@ -30,6 +31,15 @@ def _push_start(t):
     return [], {"operations": [{
         "uuid": str(uuid.uuid4()), "order_id": order.id, "type": "start", "payload": {},
         "base_version": order.sync_version, "at": fields.Datetime.to_string(fields.Datetime.now()),
+    }]}
+
+
+def _push_quote(t):
+    return [], {"operations": [{
+        "uuid": str(uuid.uuid4()), "order_id": t.o_prog.id, "type": "quote",
+        "payload": {"note": "matrix: sync quote", "options": [
+            {"name": "Repair", "lines": [{"product_id": t.part.id, "quantity": 1}]}]},
+        "at": fields.Datetime.to_string(fields.Datetime.now()),
     }]}
 
 
@@ -70,6 +80,13 @@ ROWS = [
         "field.work.order", "sync_push", lambda t: _push_start(t)[0],
         lambda t: _push_start(t)[1], observe=state_of(lambda t: t.o_sched),
         expect=lambda t, role: ("in_progress",) if role in WORKERS else ("scheduled",),
+        check=_push_check, names=("technician",), named=("X", "P"),
+    ), allow("A", "H", "B", "D", "D2")),
+    ("sync_push quote (in progress; B, D2: status error)", Call(
+        "field.work.order", "sync_push", lambda t: _push_quote(t)[0],
+        lambda t: _push_quote(t)[1],
+        observe=count("field.work.order.quote", lambda t: [("note", "=", "matrix: sync quote")]),
+        expect=lambda t, role: (1,) if role in WORKERS else (0,),
         check=_push_check, names=("technician",), named=("X", "P"),
     ), allow("A", "H", "B", "D", "D2")),
     ("sync_reference (A: their own van; others: no van)", Call(

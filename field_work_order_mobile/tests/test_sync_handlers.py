@@ -11,9 +11,11 @@ from .common import SyncCommon
 
 #: The operation types of docs/sync.md ("Push"), in the order of its table.
 DOCUMENTED_TYPES = ["start", "hold", "resume", "complete", "on_my_way", "note", "material",
-                    "labor", "photo", "signature", "checklist", "set"]
+                    "labor", "photo", "signature", "checklist", "set", "quote", "quote_approve",
+                    "quote_send", "collect_payment"]
 #: The types that are not transitions of the state machine.
-OTHER_TYPES = {"note", "material", "labor", "photo", "signature", "checklist", "set"}
+OTHER_TYPES = {"note", "material", "labor", "photo", "signature", "checklist", "set", "quote",
+               "quote_approve", "quote_send", "collect_payment"}
 
 
 @tagged("post_install", "-at_install")

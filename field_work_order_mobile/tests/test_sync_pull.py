@@ -3,6 +3,7 @@ import xmlrpc.client
 from markupsafe import Markup
 
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import SyncCommon
@@ -12,7 +13,8 @@ ORDER_KEYS = {
     "access_instructions", "site_contact_name", "site_contact_phone", "description",
     "safety_requirements", "job_type", "scheduled_start", "scheduled_end", "deadline",
     "date_started", "date_completed", "user_id", "user_name", "technician_ids", "materials",
-    "labor", "checklist", "photos", "notes", "signed_by", "signed_on", "history",
+    "labor", "checklist", "photos", "notes", "signed_by", "signed_on", "history", "quotes",
+    "price_book", "payment",
 }
 
 
@@ -165,13 +167,35 @@ class TestSyncPull(SyncCommon):
 
 @tagged("post_install", "-at_install")
 class TestSyncPullQueries(SyncCommon):
-    """Queries per page do not grow with the page size (50 vs 500 orders)."""
+    """Queries per page do not grow with the page size (50 vs 500 orders).
+
+    With quotes (every 10th order) and a price book priced for two customers
+    (every 25th order is the second one's, who has a pricelist).
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        service = cls.env["product.product"].create({
+            "name": "Descaling", "type": "service", "list_price": 90.0,
+        })
+        cls.job_type.option_ids = [Command.create({"name": "Repair", "line_ids": [
+            Command.create({"product_id": service.id, "quantity": 1}),
+            Command.create({"product_id": cls.filter.id, "quantity": 2}),
+        ]})]
+        # Customers without a pricelist get the first one: not the contract's.
+        cls.env["product.pricelist"].create({"name": "Public", "sequence": 1})
+        pricelist = cls.env["product.pricelist"].create({
+            "name": "Contract", "sequence": 50, "item_ids": [Command.create({
+                "applied_on": "3_global", "compute_price": "percentage", "percent_price": 10.0,
+            })],
+        })
+        contract = cls.env["res.partner"].create({
+            "name": "Contract Customer", "property_product_pricelist": pricelist.id,
+        })
         orders = cls.env["field.work.order"].with_user(cls.dispatcher).create([
-            {"partner_id": cls.customer.id, "user_id": cls.tech.id, "job_type_id": cls.job_type.id,
+            {"partner_id": (contract if i % 25 == 0 else cls.customer).id, "user_id": cls.tech.id,
+             "job_type_id": cls.job_type.id,
              "scheduled_start": "2030-01-15 09:00:00", "description": f"Job {i}",
              # 5 material lines: 2,500 in a page of 500, beyond the ORM's prefetch batches
              "material_ids": [(0, 0, {"product_id": cls.filter.id, "product_uom_qty": q})
@@ -183,16 +207,27 @@ class TestSyncPullQueries(SyncCommon):
         cls.env["field.work.order.photo"].create([
             {"work_order_id": order.id, "image": cls.png} for order in orders[::10]
         ])
+        cls.env["field.work.order.quote"].create([{
+            "work_order_id": order.id, "option_ids": [Command.create({"name": "Repair", "line_ids": [
+                Command.create({"product_id": service.id}),
+                Command.create({"product_id": cls.filter.id, "quantity": 2}),
+            ]})],
+        } for order in orders[::10]])
 
     def _queries(self, limit):
         self.env.invalidate_all()
         before = self.env.cr.sql_log_count
         page = self.Order.with_user(self.tech).sync_pull(limit=limit)
         self.assertEqual(len(page["orders"]), limit)
+        contract, plain = page["orders"][:2]  # the first order is the contract customer's
+        self.assertEqual(len(contract["quotes"][0]["options"][0]["lines"]), 2)
+        self.assertEqual([p["price_unit"] for p in contract["price_book"]["products"]], [81.0, 9.0])
+        self.assertEqual([p["price_unit"] for p in plain["price_book"]["products"]], [90.0, 10.0])
         return self.env.cr.sql_log_count - before
 
     def test_constant_queries_per_page(self):
         self._queries(5)  # warm up caches (rules, fields, groups)
         small, large = self._queries(50), self._queries(500)
         self.assertEqual(small, large)
-        self.assertLessEqual(large, 40)
+        # About 40 for the orders and their lines, 13 for quotes and price books (two customers).
+        self.assertLessEqual(large, 55)

@@ -56,9 +56,10 @@ class TestSyncRules(SyncCommon, HttpCase):
             "unit_number", "access_instructions", "site_contact_name", "site_contact_phone",
         ])
         self.assertEqual(rules["photo_kinds"], ["before", "after", "other"])
+        self.assertEqual(rules["payment_methods"], ["cash", "cheque"])
         self.assertEqual(rules["limits"], {
             "max_text": 10000, "max_push": 500, "max_quantity": 1e9, "photo_max_mb": 10,
-            "clock_skew_seconds": 300,
+            "clock_skew_seconds": 300, "quote_options": 3, "quote_lines": 50,
         })
         self.env["ir.config_parameter"].sudo().set_param("field_work_order_mobile.photo_max_mb", 4)
         self.assertEqual(self.rules(self.tech)["limits"]["photo_max_mb"], 4)

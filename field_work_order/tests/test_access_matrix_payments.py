@@ -1,0 +1,48 @@
+"""The access matrix's rows of payments: the invoice at completion, payments on site, the invoice."""
+
+from odoo.tests import tagged
+
+from .access_matrix import AccessMatrixCase, Call, action, allow, count, write
+
+ORDER, PAYMENT = "field.work.order", "account.payment"
+
+ROWS = [
+    ("action_collect_payment (done, invoice posted)", action(
+        lambda t: t.o_done, "action_collect_payment", args=lambda t: [10.0, "cash", "matrix"],
+        observe=count(PAYMENT, lambda t: [("fwo_order_id", "=", t.o_done.id)]), expect=(1,),
+    ), allow("A", "H", "D")),
+    ("_fwo_payment_info (private: not over RPC)", Call(
+        ORDER, "_fwo_payment_info", lambda t: [[t.o_done.id]],
+    ), allow()),
+    ("invoice of the done order: read", Call(
+        "account.move", "read", lambda t: [[t.inv_done.id], ["amount_residual"]],
+        check=lambda t, role, result: result[0]["amount_residual"] == t.inv_done.amount_residual,
+        names=("journal entry",),
+    ), allow("X")),
+    ("job type: write fwo_invoice_at_completion", write(
+        lambda t: t.job_type, {"fwo_invoice_at_completion": "no"}, model="field.work.order.job.type",
+        names=("job type",),
+    ), allow("D")),
+    ("company: write fwo_onsite_journal_id", write(
+        lambda t: t.c1, lambda t: {"fwo_onsite_journal_id": False}, ["fwo_onsite_journal_id"],
+        expect=(False,), model="res.company", names=("res.company",),
+    ), allow()),
+]
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrixPayments(AccessMatrixCase):
+    """Payments as each role (see access_matrix.py): the done order's invoice, posted, on-site journal set."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.c1.fwo_onsite_journal_id = cls.env["account.journal"].search([
+            ("type", "=", "cash"), ("company_id", "=", cls.c1.id)], limit=1)
+        cls.inv_done = cls.o_done.with_user(cls.accountant)._create_invoices(grouped=True)
+        cls.inv_done.action_post()
+        cls.env.flush_all()
+        cls.inv_done = cls.inv_done.with_env(cls.env)
+
+    def test_access_matrix(self):
+        self.check_matrix(ROWS)
