@@ -80,7 +80,7 @@ class TestTechnicianAppQuote(InvoiceCommon, HttpCase):
     def test_quote_sign_complete_and_pay_on_a_phone(self):
         self.start_tour("/field-service", "field_work_order_mobile_quote_and_pay", login="quote_tech")
 
-        order = self.order
+        order = self.env["field.work.order"].browse(self.order.id)  # as the test's admin
         order.invalidate_recordset()
         self.assertEqual(order.state, "done")
         ops = self.env["field.work.order.sync.operation"].search([("order_id", "=", order.id)], order="id")
