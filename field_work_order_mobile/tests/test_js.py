@@ -3,9 +3,9 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.field_work_order.tests.test_js import run_hoot
 
 HOOT_SUITE = "@field_work_order_mobile"
-# operation_queue.test.js (16) + job_screen.test.js (8) + route_screen.test.js (3): update when
-# tests are added.
-HOOT_TESTS = 27
+# operation_queue.test.js (16) + job_screen.test.js (8) + route_screen.test.js (3) + quote.test.js (5):
+# update when tests are added.
+HOOT_TESTS = 32
 
 
 @tagged("post_install", "-at_install")

@@ -6,21 +6,29 @@ import { _t } from "@web/core/l10n/translation";
 import { MainComponentsContainer } from "@web/core/main_components_container";
 import { JobList } from "@field_work_order_mobile/app/screens/job_list/job_list";
 import { JobScreen } from "@field_work_order_mobile/app/screens/job_screen/job_screen";
+import { QuoteScreen } from "@field_work_order_mobile/app/screens/quote/quote_screen";
 import { RouteScreen } from "@field_work_order_mobile/app/screens/route/route_screen";
 import { StatusBar } from "@field_work_order_mobile/app/components/status_bar/status_bar";
 import { SYNC_INTERVAL, SyncStore } from "@field_work_order_mobile/app/store/sync_store";
 import { prepareOffline } from "@field_work_order_mobile/app/store/offline_cache";
 
-/** `#job=42` opens job 42, `#route` today's route: the phone's back button returns from them. */
+/**
+ * `#job=42` opens job 42, `#job=42/quote` its quote screen, `#route` today's
+ * route: the phone's back button returns from them.
+ */
 function screenFromHash() {
-    const match = /^#job=(\d+)$/.exec(browser.location.hash);
-    return { jobId: match ? Number(match[1]) : null, routeOpen: browser.location.hash === "#route" };
+    const match = /^#job=(\d+)(\/quote)?$/.exec(browser.location.hash);
+    return {
+        jobId: match ? Number(match[1]) : null,
+        quoteOpen: Boolean(match && match[2]),
+        routeOpen: browser.location.hash === "#route",
+    };
 }
 
 /** The technician app: status bar, then My Jobs, today's route or one job. */
 export class FieldServiceApp extends Component {
     static template = "field_work_order_mobile.App";
-    static components = { JobList, JobScreen, MainComponentsContainer, RouteScreen, StatusBar };
+    static components = { JobList, JobScreen, MainComponentsContainer, QuoteScreen, RouteScreen, StatusBar };
     static props = { store: { type: Object, optional: true }, offline: { type: Boolean, optional: true } };
 
     setup() {
@@ -64,14 +72,27 @@ export class FieldServiceApp extends Component {
     /** Opens a job; from today's route, its back button returns there. */
     openJob(id, fromRoute = false) {
         browser.location.hash = `job=${id}`;
-        Object.assign(this.nav, { jobId: id, routeOpen: false, fromRoute });
+        Object.assign(this.nav, { jobId: id, quoteOpen: false, routeOpen: false, fromRoute });
+    }
+
+    /** The quote screen of the open job; its back button returns to the job. */
+    openQuote() {
+        browser.location.hash = `job=${this.nav.jobId}/quote`;
+        this.nav.quoteOpen = true;
+    }
+
+    closeQuote() {
+        if (browser.location.hash) {
+            browser.history.back();
+        }
+        this.nav.quoteOpen = false;
     }
 
     closeJob() {
         if (browser.location.hash) {
             browser.history.back();
         }
-        Object.assign(this.nav, { jobId: null, routeOpen: this.nav.fromRoute, fromRoute: false });
+        Object.assign(this.nav, { jobId: null, quoteOpen: false, routeOpen: this.nav.fromRoute, fromRoute: false });
     }
 
     openRoute() {

@@ -15,7 +15,7 @@ async function cameraFile() {
 }
 
 /** A finger stroke across the signature canvas. */
-function drawOn(canvas) {
+export function drawOn(canvas) {
     const box = canvas.getBoundingClientRect();
     const point = (x, y) => ({
         clientX: box.left + x * box.width,
@@ -37,7 +37,7 @@ function drawOn(canvas) {
 }
 
 /** Fails the tour when the screen scrolls sideways or a control is too small for a thumb (44 px). */
-function checkPhoneLayout() {
+export function checkPhoneLayout() {
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth > width) {
         throw new Error(`The page scrolls sideways: ${document.documentElement.scrollWidth}px wide on a ${width}px screen`);
@@ -50,6 +50,18 @@ function checkPhoneLayout() {
         if (box.right > width + 1) {
             throw new Error(`Off screen (right edge at ${Math.round(box.right)}px): ${el.outerHTML.slice(0, 120)}`);
         }
+    }
+}
+
+/** The signature dialog on a phone: the signer's name empty, a pad at least 180 px tall. */
+export function checkSignatureDialog() {
+    const name = document.querySelector(".modal input.o_fwo_signer_name");
+    if (name.value) {
+        throw new Error(`The signer's name starts filled in: ${name.value}`);
+    }
+    const pad = document.querySelector(".modal canvas.o_web_sign_signature").getBoundingClientRect();
+    if (pad.height < 180 || pad.right > document.documentElement.clientWidth + 1) {
+        throw new Error(`The signature pad is ${Math.round(pad.width)}x${Math.round(pad.height)} px`);
     }
 }
 
@@ -197,8 +209,12 @@ registry.category("web_tour.tours").add("field_work_order_mobile_technician_app"
             trigger: ".modal .o_web_sign_draw_button.active",
         },
         {
-            content: "The signer's name",
-            trigger: ".modal input.o_web_sign_name_input",
+            content: "The signer types their name: the field starts empty, the pad is tall enough for a finger",
+            trigger: ".modal input.o_fwo_signer_name",
+            run: checkSignatureDialog,
+        },
+        {
+            trigger: ".modal input.o_fwo_signer_name",
             run: "edit Carla Customer",
         },
         {

@@ -6,6 +6,7 @@
  */
 import { parseUtc } from "@field_work_order_mobile/app/utils/format";
 import { stateKind, stateOf, targetState, transitionOf } from "@field_work_order_mobile/app/models/rules";
+import { findQuote, queuedQuote } from "@field_work_order_mobile/app/models/quote";
 
 function closeLabor(labor, userId, at) {
     return labor.map((l) => (l.user_id === userId && !l.date_end ? { ...l, date_end: at } : l));
@@ -91,9 +92,39 @@ function applyOne(job, op, user) {
             return { ...job, signed_by: p.signed_by, signed_on: op.at, signature_queued: true };
         case "set":
             return { ...job, ...p.fields };
+        case "quote":
+            return { ...job, quotes: [...(job.quotes || []), queuedQuote(op)] };
+        case "quote_approve":
+        case "quote_send":
+            return { ...job, quotes: answerQuote(job.quotes || [], op) };
+        case "collect_payment":
+            return {
+                ...job,
+                collected: [...(job.collected || []), { id: `queued-${op.seq}`, ...p, at: op.at, queued: true }],
+            };
         default:
             return job;
     }
+}
+
+/** A quote approved or sent on the phone: shown so until the server's quote comes with a pull. */
+function answerQuote(quotes, op) {
+    const p = op.payload;
+    const index = findQuote(quotes, p);
+    if (index < 0) {
+        return quotes;
+    }
+    const quote = { ...quotes[index], queued: true };
+    if (op.type === "quote_send") {
+        quote.state = "sent";
+    } else {
+        const byIndex = p.option_index !== undefined;
+        quote.state = "approved";
+        quote.approved_option_id = byIndex ? quote.options[p.option_index]?.id : p.option_id;
+        quote.approved_index = byIndex ? p.option_index : undefined;
+        quote.signer_name = p.signer_name;
+    }
+    return quotes.map((q, i) => (i === index ? quote : q));
 }
 
 function addMaterial(materials, payload, op) {

@@ -18,7 +18,7 @@ function backoffDelay(attempt) {
 }
 
 /** A device-made id: the same uuid is never applied twice by the server. */
-function newUuid() {
+export function newUuid() {
     if (globalThis.crypto?.randomUUID) {
         return crypto.randomUUID();
     }
@@ -74,10 +74,20 @@ export class OperationQueue extends EventBus {
     }
 
     /** Persists a new operation; resolves with it once it is on disk. */
-    async add({ order_id, type, payload = {}, base_version = 0, at = wireTime(), display = {} }) {
-        const op = {
+    async add(operation) {
+        const [op] = await this.addMany([operation]);
+        return op;
+    }
+
+    /**
+     * Persists operations that belong together (a quote and its approval) in
+     * one transaction: a push takes all of them or none. An operation may
+     * bring its own `uuid`, for another one to refer to it.
+     */
+    async addMany(operations) {
+        const ops = operations.map(({ uuid = newUuid(), order_id, type, payload = {}, base_version = 0, at = wireTime(), display = {} }) => ({
             display, // what the screen shows of it until the server's copy has it (never sent)
-            uuid: newUuid(),
+            uuid,
             order_id,
             type,
             payload,
@@ -88,12 +98,12 @@ export class OperationQueue extends EventBus {
             current: false,
             tries: 0,
             bytes: JSON.stringify(payload).length, // for takeBatch
-        };
-        const [seq] = await this.db.put("queue", [op]);
-        op.seq = seq;
-        this.operations.push(op);
+        }));
+        const seqs = await this.db.put("queue", ops);
+        ops.forEach((op, i) => (op.seq = seqs[i]));
+        this.operations.push(...ops);
         this.trigger("change");
-        return op;
+        return ops;
     }
 
     /** Sends everything pending; concurrent calls share the same run. */

@@ -128,16 +128,30 @@ export class SyncStore {
      * promise resolves once it is durable), then sent in the background.
      */
     async act(job, type, payload = {}, display = {}) {
-        const op = await this.queue.add({
-            order_id: job.id,
-            type,
-            payload,
-            base_version: job.version,
-            at: wireTime(),
-            display,
-        });
-        this.sync().catch(() => {});
+        const [op] = await this.actMany(job, [{ type, payload, display }]);
         return op;
+    }
+
+    /**
+     * Records actions that go together (a quote, then its approval), stored
+     * in one transaction and sent in order in the same push. Each of
+     * `actions` is `{type, payload, display, uuid?}`.
+     */
+    async actMany(job, actions) {
+        const at = wireTime();
+        const ops = await this.queue.addMany(
+            actions.map(({ uuid, type, payload = {}, display = {} }) => ({
+                uuid,
+                order_id: job.id,
+                type,
+                payload,
+                base_version: job.version,
+                at,
+                display,
+            }))
+        );
+        this.sync().catch(() => {});
+        return ops;
     }
 
     async retry(seq) {

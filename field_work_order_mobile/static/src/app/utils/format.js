@@ -1,4 +1,5 @@
 import { _t } from "@web/core/l10n/translation";
+import { user } from "@web/core/user";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 
 export const PRIORITY_LABELS = {
@@ -29,7 +30,30 @@ const OPERATION_LABELS = {
     signature: _t("Signature"),
     checklist: _t("Checklist"),
     set: _t("Site details"),
+    quote: _t("Quote"),
+    quote_approve: _t("Quote approval"),
+    quote_send: _t("Quote sent to the customer"),
+    collect_payment: _t("Payment collected on site"),
 };
+
+/** Names of a quote's states (the server's selection on field.work.order.quote). */
+export const QUOTE_STATE_LABELS = {
+    draft: _t("Draft"),
+    sent: _t("Sent"),
+    approved: _t("Approved"),
+    declined: _t("Declined"),
+    expired: _t("Expired"),
+};
+
+/** "€1,234.50" in the user's language; `currency` is an ISO code ("EUR"). */
+export function formatMoney(amount, currency = "EUR") {
+    const locale = (user.lang || "en_US").replace("_", "-");
+    try {
+        return new Intl.NumberFormat(locale, { style: "currency", currency: currency || "EUR" }).format(amount);
+    } catch {
+        return `${amount.toFixed(2)} ${currency}`; // an unknown code
+    }
+}
 
 export function operationLabel(type) {
     return OPERATION_LABELS[type] || type;

@@ -29,12 +29,22 @@ function searchProducts(products, query) {
 export class MaterialDialog extends Component {
     static template = "field_work_order_mobile.MaterialDialog";
     static components = { Dialog };
-    static props = { store: Object, onAdd: Function, close: Function };
+    static props = {
+        store: Object,
+        onAdd: Function,
+        close: Function,
+        product: { type: Object, optional: true }, // a planned part: its lot is asked for
+        quantity: { type: Number, optional: true },
+    };
 
     setup() {
         this.state = useState({ query: "", product: null, quantity: 1, lot: "", message: "" });
         this.canScan = isBarcodeScannerSupported();
         this.storeState = useState(this.props.store.state);
+        if (this.props.product) {
+            this.select(this.props.product);
+            this.state.quantity = this.props.quantity || 1;
+        }
     }
 
     get reference() {

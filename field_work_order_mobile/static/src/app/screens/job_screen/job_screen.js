@@ -5,11 +5,15 @@ import { addressLine, mapsUrl, openRequiredItems, secondsOnSite } from "@field_w
 import { stateKind, stateOf, targetState, workerTransitions } from "@field_work_order_mobile/app/models/rules";
 import {
     formatDuration,
+    formatMoney,
     formatSlot,
     formatWhen,
     operationLabel,
     PHOTO_KIND_LABELS,
+    QUOTE_STATE_LABELS,
 } from "@field_work_order_mobile/app/utils/format";
+import { approvedOption, remainingQty } from "@field_work_order_mobile/app/models/quote";
+import { CompletionSummary } from "@field_work_order_mobile/app/components/completion_summary/completion_summary";
 import { preparePhoto } from "@field_work_order_mobile/app/utils/photo";
 import { CompleteDialog } from "@field_work_order_mobile/app/components/complete_dialog/complete_dialog";
 import { MaterialDialog } from "@field_work_order_mobile/app/components/material_dialog/material_dialog";
@@ -41,7 +45,14 @@ const ACTION_ORDER = Object.keys(ACTION_STYLES);
 /** One job: what the technician needs on site, and every action they take there. */
 export class JobScreen extends Component {
     static template = "field_work_order_mobile.JobScreen";
-    static props = { store: Object, job: Object, onBack: Function, backLabel: { type: String, optional: true } };
+    static components = { CompletionSummary };
+    static props = {
+        store: Object,
+        job: Object,
+        onBack: Function,
+        onQuote: { type: Function, optional: true },
+        backLabel: { type: String, optional: true },
+    };
 
     setup() {
         this.dialog = useService("dialog");
@@ -49,9 +60,10 @@ export class JobScreen extends Component {
         this.storeState = useState(this.props.store.state); // redraw when the store changes
         this.ui = useState({ now: new Date(), photoKind: false, note: "", busy: false });
         this.site = useState({ editing: false, values: {} });
+        this.part = useState({ lineId: false, quantity: 0 }); // the planned part being marked partly used
         this.timer = setInterval(() => (this.ui.now = new Date()), 1000);
         onWillUnmount(() => clearInterval(this.timer));
-        Object.assign(this, { formatWhen, operationLabel });
+        Object.assign(this, { formatMoney, formatWhen, operationLabel, remainingQty });
     }
 
     get rules() {
@@ -233,16 +245,72 @@ export class JobScreen extends Component {
         return this.act("checklist", { line_id: line.id, done: !line.done });
     }
 
-    onAddMaterial() {
+    onAddMaterial(product = undefined, quantity = undefined) {
         this.dialog.add(MaterialDialog, {
             store: this.props.store,
+            product,
+            quantity,
             onAdd: (payload, display) => this.act("material", payload, display),
         });
     }
 
+    /**
+     * A planned part used, in full (`quantity` omitted: what is left of the
+     * plan) or in part: one `material` operation adding that quantity. A
+     * tracked part without its lot opens the part's dialog for the lot.
+     */
+    onPartUsed(line, quantity = remainingQty(line)) {
+        this.part.lineId = false;
+        if (!(quantity > 0)) {
+            return;
+        }
+        const product = this.props.store.state.reference.products.find((p) => p.id === line.product_id);
+        if (product && product.tracking !== "none" && !line.lot) {
+            return this.onAddMaterial(product, quantity);
+        }
+        const payload = { product_id: line.product_id, quantity };
+        if (line.lot) {
+            payload.lot_name = line.lot;
+        }
+        return this.act("material", payload, { product_name: line.product_name, uom: line.uom });
+    }
+
+    onPartSome(line) {
+        Object.assign(this.part, { lineId: line.id, quantity: remainingQty(line) });
+    }
+
+    /** Planned parts can be marked used while the job can be worked on and the line is the server's. */
+    canMarkUsed(line) {
+        return this.canWork && typeof line.id === "number" && remainingQty(line) > 0;
+    }
+
+    get quotes() {
+        return this.job.quotes || [];
+    }
+
+    /** Quoting extra work: on a job under way whose pull brought a price book. */
+    get canQuote() {
+        const book = this.job.price_book;
+        return Boolean(
+            this.props.onQuote && this.canWork && this.jobState.working && book && (book.options.length || book.products.length)
+        );
+    }
+
+    quoteStateLabel(quote) {
+        return QUOTE_STATE_LABELS[quote.state] || quote.state;
+    }
+
+    approvedOptionOf(quote) {
+        return approvedOption(quote);
+    }
+
+    get currency() {
+        return this.job.price_book?.currency || this.job.payment?.currency || "EUR";
+    }
+
+    /** The signer types their own name: the site contact is not always the one who signs. */
     onSign() {
         this.dialog.add(SignatureDialog, {
-            defaultName: this.job.site_contact_name || this.job.partner?.name || "",
             onSign: (image, name) => this.act("signature", { image, signed_by: name }),
         });
     }
