@@ -239,5 +239,5 @@ class TestSyncPullQueries(SyncCommon):
         self._queries(5)  # warm up caches (rules, fields, groups)
         small, large = self._queries(50), self._queries(500)
         self.assertEqual(small, large)
-        # About 40 for the orders and their lines, 13 for quotes and price books (two customers).
+        # About 40 for the orders and their lines, 16 for quotes, price books and payments.
         self.assertLessEqual(large, 60)
