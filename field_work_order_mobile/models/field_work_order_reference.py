@@ -18,12 +18,13 @@ from odoo.addons.field_work_order.models.field_work_order import (
     WORKING_STATES,
 )
 from odoo.addons.field_work_order.models.field_work_order_device_time import CLOCK_SKEW
+from odoo.addons.field_work_order.models.field_work_order_payment import PAYMENT_METHODS
 from odoo.addons.field_work_order.models.field_work_order_policy import rpc_checked
 from odoo.addons.field_work_order.models.field_work_order_quote import MAX_OPTIONS
 
 from .field_work_order_sync_handlers import MAX_QUANTITY, MAX_TEXT, PHOTO_KINDS
 from .field_work_order_sync_push import MAX_PUSH
-from .field_work_order_sync_quote import MAX_OPTION_LINES, PAYMENT_METHODS
+from .field_work_order_sync_quote import MAX_OPTION_LINES
 
 MAX_REFERENCE_PAGE = 5000
 

@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from odoo.addons.field_work_order.models.field_work_order_payment import PAYMENT_METHODS
 from odoo.addons.field_work_order.models.field_work_order_policy import shown
 from odoo.addons.field_work_order.models.field_work_order_quote import MAX_OPTIONS, OFFERED_STATES
 
@@ -18,7 +19,6 @@ from .field_work_order_sync_handlers import MAX_QUANTITY, SyncAnswer, SyncStateC
 
 MAX_OPTION_LINES = 50
 OPTION_NAME_LIMIT = 128
-PAYMENT_METHODS = ("cash", "cheque")
 PAYMENT_REFERENCE_LIMIT = 128
 MAX_AMOUNT = 1e9
 
