@@ -1,9 +1,9 @@
 """Quotes approved on site and invoiced, against Odoo's quotations with optional products.
 
-Not a test (pytest does not collect tests/bench). Run from the repository root, holding the
-machine's lock for heavy runs:
+Not a test (pytest does not collect tests/bench). Run from the repository root, on a
+machine doing nothing else:
 
-    flock /tmp/odoo-heavy.lock .venv/bin/python tests/bench/quote_bench.py --count 200
+    .venv/bin/python tests/bench/quote_bench.py --count 200
 
 The database ``--db`` is a copy of twins_bench's template (our addons, repair,
 sale_management, sale_stock, no demo data), made on first use; each run adds its own
