@@ -3,7 +3,7 @@
 Not a test (pytest does not collect tests/bench). Run from the repository root, holding the
 machine's lock for heavy runs:
 
-    flock /tmp/odoo-heavy.lock .venv/bin/python tests/bench/dispatch_bench.py --sizes 1000,10000,100000 --fresh
+    .venv/bin/python tests/bench/dispatch_bench.py --sizes 1000,10000,100000 --fresh
 
 One week holds 1,500 orders on 50 field technicians (six one-hour jobs a day each, Monday to
 Friday, at sites spread over Brussels; five technicians on a two-day course, a third of them
