@@ -1,7 +1,7 @@
 """The dispatch board against Odoo's own calendar view, same database, same run, as the data grows.
 
-Not a test (pytest does not collect tests/bench). Run from the repository root, holding the
-machine's lock for heavy runs:
+Not a test (pytest does not collect tests/bench). Run from the repository root, on a
+machine doing nothing else:
 
     .venv/bin/python tests/bench/dispatch_bench.py --sizes 1000,10000,100000 --fresh
 
