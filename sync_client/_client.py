@@ -437,6 +437,13 @@ class SyncClient:
         """
         name = cached.get("name") or f"work order id {cached['id']}"
         rule = rules.sync_transition(type)
+        if type == "material" and "line_id" in payload and "materials" in cached:
+            lines = sorted(line["id"] for line in cached["materials"])
+            if payload["line_id"] not in lines:
+                raise InvalidOperationError(
+                    f"material line {payload['line_id']} is not on {name} (its material line "
+                    f"ids: {', '.join(map(str, lines)) or 'none'}); pull first if it changed"
+                )
         if rule is None and type != "checklist":
             return
         state, checklist = self._projected(cached, rules)
@@ -533,6 +540,25 @@ class SyncClient:
                 f"quantity {quantity!r} is more than the server takes ({rules.max_quantity:,.0f})"
             )
         payload = {"product_id": product_id, "quantity": quantity, "lot_name": lot_name or False}
+        return self._enqueue(order, "material", payload, rules)
+
+    def correct_material(self, order: int | str, line_id: int, quantity_used: float) -> Operation:
+        """Queue a correction: the order's material line ``line_id`` was used ``quantity_used``
+        in total (not an addition; 0 when nothing was used). The server refuses it once the
+        order is done."""
+        _positive_id(line_id, "line_id")
+        if (isinstance(quantity_used, bool) or not isinstance(quantity_used, (int, float))
+                or not math.isfinite(quantity_used) or quantity_used < 0):
+            raise InvalidOperationError(
+                f"quantity_used must be a number of at least 0, got {quantity_used!r}"
+            )
+        rules = self._rules()
+        if quantity_used > rules.max_quantity:
+            raise InvalidOperationError(
+                f"quantity_used {quantity_used!r} is more than the server takes "
+                f"({rules.max_quantity:,.0f})"
+            )
+        payload = {"line_id": line_id, "quantity_used": quantity_used}
         return self._enqueue(order, "material", payload, rules)
 
     def labor(

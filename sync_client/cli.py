@@ -341,6 +341,8 @@ def cmd_queue(args: argparse.Namespace) -> int:
             op = client.note(ref, args.body)
         elif kind == "material":
             op = client.material(ref, args.product_id, args.quantity, args.lot)
+        elif kind == "correct-material":
+            op = client.correct_material(ref, args.line_id, args.quantity_used)
         elif kind == "labor":
             op = client.labor(ref, args.start, args.end, args.description)
         elif kind == "photo":
@@ -375,6 +377,11 @@ def _queue_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("product_id", type=int)
     p.add_argument("quantity", type=float)
     p.add_argument("--lot", help="lot or serial number")
+    p = ops.add_parser("correct-material", help="correct the used quantity of a material line "
+                       "(the new total, before completion)")
+    p.add_argument("ref")
+    p.add_argument("line_id", type=int)
+    p.add_argument("quantity_used", type=float)
     p = ops.add_parser("labor", help="record a labor line (times in UTC)")
     p.add_argument("ref")
     p.add_argument("start", type=_datetime)

@@ -234,3 +234,18 @@ def test_relogin_as_someone_else_refuses_while_ops_wait(
     assert run(capsys, "push")[0] == 0
     assert run(capsys, *other)[0] == 0
     assert "orders:    0" in run(capsys, "status")[1]
+
+
+def test_queue_correct_material_sends_the_lines_new_total(
+    server: FakeServer, logged_in: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.change(2, materials=[{"id": 31, "product_id": 42, "product_name": "Gasket",
+                                 "product_uom_qty": 0, "quantity_used": 3, "uom": "Units", "lot": False}])
+    assert run(capsys, "pull")[0] == 0
+    code, out, _err = run(capsys, "queue", "correct-material", "WO/2026/00002", "31", "1")
+    assert code == 0 and out.startswith("queued #")
+    code, _out, err = run(capsys, "queue", "correct-material", "WO/2026/00002", "32", "1")
+    assert code == 1 and "material line 32 is not on WO/2026/00002" in err
+    assert run(capsys, "push")[0] == 0
+    assert [(op["type"], op["payload"]) for op in server.push_calls[0]] == [
+        ("material", {"line_id": 31, "quantity_used": 1.0})]

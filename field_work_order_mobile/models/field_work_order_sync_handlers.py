@@ -158,6 +158,8 @@ class FieldWorkOrderSyncHandlers(models.Model):
         )
 
     def _sync_op_material(self, order, payload, op, at):
+        if "line_id" in payload:
+            return self._sync_material_correction(order, payload)
         product_id, quantity = payload.get("product_id"), payload.get("quantity")
         if not self._fwo_is_id(product_id):
             raise UserError(self.env._("payload.product_id must be a product id."))
@@ -198,6 +200,27 @@ class FieldWorkOrderSyncHandlers(models.Model):
                 "work_order_id": order.id, "product_id": product.id,
                 "quantity_used": quantity, "lot_id": lot.id,
             })
+
+    def _sync_material_correction(self, order, payload):
+        """Set a line's used quantity (a mistake fixed on site): the new total, not an addition.
+
+        The line's ``write`` refuses technicians once the order is done (its stock is
+        consumed then: later corrections are the office's).
+        """
+        line_id, quantity = payload.get("line_id"), payload.get("quantity_used")
+        if not self._fwo_is_id(line_id):
+            raise UserError(self.env._("payload.line_id must be a material line id."))
+        if (isinstance(quantity, bool) or not isinstance(quantity, (int, float))
+                or not 0 <= quantity <= MAX_QUANTITY):
+            raise UserError(self.env._(
+                "payload.quantity_used must be a number from 0 to %(max)s, got %(qty)s.",
+                max=f"{MAX_QUANTITY:,.0f}", qty=shown(quantity),
+            ))
+        line = order.material_ids.filtered(lambda line: line.id == line_id)
+        if not line:
+            raise UserError(self.env._("Material line %(id)s is not on %(order)s.", id=line_id,
+                                       order=order.name))
+        line.write({"quantity_used": quantity})
 
     def _sync_op_labor(self, order, payload, op, at):
         start = self._sync_check_at(order, payload.get("date_start"), "payload.date_start")

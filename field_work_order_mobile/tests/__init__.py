@@ -2,6 +2,7 @@ from . import test_sync_pull
 from . import test_sync_push
 from . import test_sync_quote
 from . import test_sync_handlers
+from . import test_sync_material_correction
 from . import test_sync_concurrency
 from . import test_sync_photo_access
 from . import test_policy_rpc

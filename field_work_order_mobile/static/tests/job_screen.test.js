@@ -250,3 +250,39 @@ test("before the first sync of the rules, jobs are listed but nothing can be don
     expect(".o_fwo_add_material").toHaveCount(0);
     expect(".o_fwo_photo_input").toHaveCount(0);
 });
+
+test("Correct: a used quantity entered by mistake is set to the new total, shown at once", async () => {
+    const server = fakeServer(
+        makeJob({
+            state: "in_progress",
+            date_started: wireTime(new Date(Date.now() - 1800 * 1000)),
+            materials: [
+                { id: 21, product_id: 41, product_name: "Gasket", product_uom_qty: 0, quantity_used: 3, uom: "Units", lot: false },
+                { id: 22, product_id: 42, product_name: "Thermostat", product_uom_qty: 1, quantity_used: 0, uom: "Units", lot: false },
+            ],
+        })
+    );
+    const { store } = await openJob(server);
+    server.offline = true;
+    expect(".o_fwo_material_line:eq(1) .o_fwo_correct").toHaveCount(0); // nothing used yet
+
+    await contains(".o_fwo_material_line:eq(0) .o_fwo_correct").click();
+    expect(".o_fwo_part_qty").toHaveValue(3);
+    await contains(".o_fwo_part_qty").edit("1");
+    await contains(".o_fwo_correct_save").click();
+    await until(() => store.queue.operations.length === 1 && !store.running, "correction queued");
+    expect(store.queue.operations[0]).toMatchObject({ order_id: 1, type: "material", payload: { line_id: 21, quantity_used: 1 } });
+    expect(".o_fwo_material_line:eq(0) .o_fwo_used").toHaveText("1 Units used");
+    expect(".o_fwo_part_qty").toHaveCount(0);
+
+    // Corrected again, to nothing used: still one line, its Correct button gone with its quantity.
+    await contains(".o_fwo_material_line:eq(0) .o_fwo_correct").click();
+    expect(".o_fwo_part_qty").toHaveValue(1);
+    await contains(".o_fwo_part_qty").edit("0");
+    await contains(".o_fwo_correct_save").click();
+    await until(() => store.queue.operations.length === 2 && !store.running, "second correction queued");
+    expect(store.queue.operations[1].payload).toEqual({ line_id: 21, quantity_used: 0 });
+    expect(".o_fwo_material_line").toHaveCount(2);
+    expect(".o_fwo_material_line:eq(0) .o_fwo_used").toHaveText("0 Units used");
+    expect(".o_fwo_material_line:eq(0) .o_fwo_correct").toHaveCount(0);
+});

@@ -79,6 +79,13 @@ function applyOne(job, op, user) {
                 ),
             };
         case "material":
+            if (p.line_id !== undefined) {
+                // A correction: the line's new used total.
+                return {
+                    ...job,
+                    materials: job.materials.map((m) => (m.id === p.line_id ? { ...m, quantity_used: p.quantity_used } : m)),
+                };
+            }
             return { ...job, materials: addMaterial(job.materials, p, op) };
         case "photo":
             return {

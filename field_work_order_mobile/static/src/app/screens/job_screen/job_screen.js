@@ -60,7 +60,8 @@ export class JobScreen extends Component {
         this.storeState = useState(this.props.store.state); // redraw when the store changes
         this.ui = useState({ now: new Date(), photoKind: false, note: "", busy: false });
         this.site = useState({ editing: false, values: {} });
-        this.part = useState({ lineId: false, quantity: 0 }); // the planned part being marked partly used
+        // The part whose quantity is being entered: marked partly used, or its used quantity corrected.
+        this.part = useState({ lineId: false, quantity: 0, correcting: false });
         this.timer = setInterval(() => (this.ui.now = new Date()), 1000);
         onWillUnmount(() => clearInterval(this.timer));
         Object.assign(this, { formatMoney, formatWhen, operationLabel, remainingQty });
@@ -276,12 +277,32 @@ export class JobScreen extends Component {
     }
 
     onPartSome(line) {
-        Object.assign(this.part, { lineId: line.id, quantity: remainingQty(line) });
+        Object.assign(this.part, { lineId: line.id, quantity: remainingQty(line), correcting: false });
+    }
+
+    /** A used quantity entered by mistake: the input, prefilled with what the line says was used. */
+    onCorrect(line) {
+        Object.assign(this.part, { lineId: line.id, quantity: line.quantity_used, correcting: true });
+    }
+
+    /** One `material` operation setting the line's used quantity to the new total. */
+    onCorrectSave(line) {
+        const quantity = this.part.quantity;
+        this.part.lineId = false;
+        if (!(quantity >= 0) || quantity === line.quantity_used) {
+            return;
+        }
+        return this.act("material", { line_id: line.id, quantity_used: quantity }, { product_name: line.product_name, uom: line.uom });
     }
 
     /** Planned parts can be marked used while the job can be worked on and the line is the server's. */
     canMarkUsed(line) {
         return this.canWork && typeof line.id === "number" && remainingQty(line) > 0;
+    }
+
+    /** Used parts can be corrected on the same terms (the server refuses it once the job is done). */
+    canCorrect(line) {
+        return this.canWork && typeof line.id === "number" && line.quantity_used > 0;
     }
 
     get quotes() {
