@@ -34,13 +34,29 @@ def _push_start(t):
     }]}
 
 
-def _push_quote(t):
+def _push(t, order, op_type, payload):
     return [], {"operations": [{
-        "uuid": str(uuid.uuid4()), "order_id": t.o_prog.id, "type": "quote",
-        "payload": {"note": "matrix: sync quote", "options": [
-            {"name": "Repair", "lines": [{"product_id": t.part.id, "quantity": 1}]}]},
+        "uuid": str(uuid.uuid4()), "order_id": order.id, "type": op_type, "payload": payload,
         "at": fields.Datetime.to_string(fields.Datetime.now()),
     }]}
+
+
+def _quote_state(quote):
+    return lambda t: (getattr(t, quote).with_env(t.env).state,)
+
+
+def _sync_row(label, args, observe, done, before):
+    """A push of one operation: applied for the order's workers, an error result for the others."""
+    return (label, Call(
+        "field.work.order", "sync_push", lambda t: args(t)[0], lambda t: args(t)[1],
+        observe=observe, expect=lambda t, role: done if role in WORKERS else before,
+        check=_push_check, names=("technician",), named=("X", "P"),
+    ), allow("A", "H", "B", "D", "D2"))
+
+
+def _push_quote(t):
+    return _push(t, t.o_prog, "quote", {"note": "matrix: sync quote", "options": [
+        {"name": "Repair", "lines": [{"product_id": t.part.id, "quantity": 1}]}]})
 
 
 def _pull_check(t, role, result):
@@ -89,6 +105,17 @@ ROWS = [
         expect=lambda t, role: (1,) if role in WORKERS else (0,),
         check=_push_check, names=("technician",), named=("X", "P"),
     ), allow("A", "H", "B", "D", "D2")),
+    _sync_row("sync_push quote_send (draft quote; B, D2: status error)",
+              lambda t: _push(t, t.o_prog, "quote_send", {"quote_id": t.q_draft.id}),
+              _quote_state("q_draft"), ("sent",), ("draft",)),
+    _sync_row("sync_push quote_approve (sent, signed; B, D2: status error)",
+              lambda t: _push(t, t.o_prog, "quote_approve", {
+                  "quote_id": t.q_sent.id, "option_id": t.q_sent.option_ids.id,
+                  "signature": t.signature_png, "signer_name": "Casey Client"}),
+              _quote_state("q_sent"), ("approved",), ("sent",)),
+    _sync_row("sync_push collect_payment (done, invoice posted; B, D2: status error)",
+              lambda t: _push(t, t.o_done, "collect_payment", {"amount": 1.0, "method": "cash"}),
+              count("account.payment", lambda t: [("fwo_order_id", "=", t.o_done.id)]), (1,), (0,)),
     ("sync_reference (A: their own van; others: no van)", Call(
         "field.work.order", "sync_reference", [], {"after_id": False, "limit": 500},
         check=_reference_check, names=("technician",), named=("X", "P"),
@@ -103,6 +130,21 @@ ROWS = [
 @tagged("post_install", "-at_install")
 class TestAccessMatrixSync(AccessMatrixCase):
     """sync_pull, sync_push, sync_reference and /field-service as each role."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Quote = cls.env["field.work.order.quote"]
+        cls.q_draft, cls.q_sent = (Quote.create({
+            "work_order_id": cls.o_prog.id, "option_ids": [(0, 0, {"name": "Repair", "line_ids": [
+                (0, 0, {"product_id": cls.part.id, "quantity": 1})]})],
+        }) for _i in range(2))
+        cls.q_sent.action_send()
+        cls.c1.fwo_onsite_journal_id = cls.env["account.journal"].search([
+            ("type", "=", "cash"), ("company_id", "=", cls.c1.id)], limit=1)
+        cls.o_done.with_user(cls.accountant)._create_invoices(grouped=True).action_post()
+        cls.env.flush_all()
+        cls.q_draft, cls.q_sent = cls.q_draft.with_env(cls.env), cls.q_sent.with_env(cls.env)
 
     def test_access_matrix(self):
         self.check_matrix(ROWS)
