@@ -12,6 +12,7 @@ import io
 import json
 import time
 import uuid
+from urllib.parse import parse_qs, urlparse
 from urllib.request import Request, urlopen
 
 import pytest
@@ -562,3 +563,171 @@ def test_refused_photo_is_shown_on_that_photo(odoo_app, admin, world, phone, tmp
     log = sync_log(admin, uuids)
     assert [(r["type"], r["status"]) for r in log] == [("note", "applied"), ("photo", "error")]
     assert log[1]["message"] == message
+
+
+@pytest.fixture
+def company(odoo_app, admin):
+    """The admin's company, its invoicing and completion settings restored after the test: the
+    other tests of the database complete orders too."""
+    fields = ["fwo_invoice_at_completion", "fwo_labor_product_id", "fwo_labor_minimum",
+              "fwo_labor_increment", "fwo_callout_product_id", "fwo_signature_required"]
+    company = admin("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    before = {key: value[0] if isinstance(value, list) else value
+              for key, value in read(admin, "res.company", [company], fields)[0].items()
+              if key != "id"}
+    yield company
+    if odoo_app.proc.poll() is not None:  # the test failed with the server stopped
+        odoo_app.start()
+    admin("res.company", "write", [company], before)
+
+
+def sign(page, name):
+    """The customer types their name and draws on the signature pad."""
+    expect(page.locator(".modal .o_web_sign_draw_button.active")).to_be_visible()
+    page.fill(".modal input.o_fwo_signer_name", name)
+    box = page.locator(".modal canvas.o_web_sign_signature").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.5)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(box["x"] + box["width"] * (0.1 + step * 0.07),
+                        box["y"] + box["height"] * (0.3 if step % 2 else 0.7))
+    page.mouse.up()
+    page.click(".o_fwo_signature_confirm:enabled")
+    expect(page.locator(".modal")).to_have_count(0)
+
+
+def test_quote_signed_offline_then_pushed_twice_invoices_once(odoo_app, admin, world, phone,
+                                                             company):
+    """Issue #20's flow with the server stopped: part used, quote of two price-book options, the
+    customer signs the second, complete; back online the queue is applied, and the same push
+    sent again changes nothing. Prices: 15% tax on top; labor 100.00 an hour (an hour at least),
+    the valve 46.00, the filter 20.00, the fitting 50.00."""
+    tag = uuid.uuid4().hex[:8]
+    tax = admin("account.tax", "create", {
+        "name": f"15% {tag}", "amount": 15.0, "amount_type": "percent", "type_tax_use": "sale",
+        "price_include_override": "tax_excluded"})
+
+    def product(name, price, **vals):
+        return admin("product.product", "create", {
+            "name": f"{name} {tag}", "list_price": price, "taxes_id": [(6, 0, [tax])], **vals})
+
+    hour = admin.ref("uom.product_uom_hour")
+    labor = product("Hour", 100.0, type="service", uom_id=hour, uom_po_id=hour)
+    valve = product("Valve", 46.0, type="consu", is_storable=True)
+    filter_ = product("Filter", 20.0, type="consu")
+    fitting = product("Fitting", 50.0, type="service")
+    admin("res.company", "write", [company], {
+        "fwo_invoice_at_completion": True, "fwo_labor_product_id": labor,
+        "fwo_labor_minimum": 60, "fwo_labor_increment": 15, "fwo_callout_product_id": False,
+        "fwo_signature_required": False})
+    job_type = admin("field.work.order.job.type", "create", {"name": f"Repair {tag}", "option_ids": [
+        (0, 0, {"name": "Patch", "sequence": 1,
+                "line_ids": [(0, 0, {"product_id": filter_, "quantity": 1})]}),
+        (0, 0, {"name": "Refit", "sequence": 2,
+                "line_ids": [(0, 0, {"product_id": filter_, "quantity": 2}),
+                             (0, 0, {"product_id": fitting, "quantity": 1})]}),
+    ]})
+    tech_id, tech = admin.create_user("technician")
+    van = van_with(admin, tech_id, valve, 3)
+    order_id = make_order(admin, odoo_app, world, tech_id, checklist=(), job_type_id=job_type,
+                          material_ids=[(0, 0, {"product_id": valve, "product_uom_qty": 1})])
+    name = read(admin, "field.work.order", [order_id], ["name"])[0]["name"]
+
+    context = phone()
+    page = open_app(context, odoo_app, tech)
+    pushed = []  # (url, body, statuses) of every push the server answered
+    page.on("response", lambda r: r.url.endswith("/sync_push") and r.ok and pushed.append(
+        (r.url, r.request.post_data, [x["status"] for x in r.json()["result"]])))
+    wait_offline_ready(page)
+
+    odoo_app.stop()
+    open_job(page, name)
+    page.click(".o_fwo_next_step")  # Start
+    expect(page.locator(".o_fwo_hold")).to_be_visible()
+    used = page.locator(".o_fwo_material_line", has_text=f"Valve {tag}")
+    used.locator(".o_fwo_part_used").click()
+    expect(used.locator(".o_fwo_used")).to_contain_text("1")
+    page.click(".o_fwo_quote_extra")
+    page.click(".o_fwo_book_option:has-text('Patch')")
+    page.click(".o_fwo_book_option:has-text('Refit')")
+    totals = page.locator(".o_fwo_quote_option .o_fwo_option_total")
+    expect(totals).to_have_count(2)
+    expect(totals.nth(0)).to_contain_text("23.00")  # 20.00 + 15%
+    expect(totals.nth(1)).to_contain_text("103.50")  # 2 x 20.00 + 50.00, + 15%
+    page.click(".o_fwo_quote_approve:enabled")
+    page.locator(".o_fwo_quote_option").nth(1).locator(".o_fwo_option_pick").click()
+    sign(page, "Carla Customer")
+    expect(page.locator(".o_fwo_quote_approved")).to_contain_text("Refit")
+    complete(page)
+    expect(page.locator(".o_fwo_connection")).to_have_text("Offline")
+    summary = page.locator(".o_fwo_completion")
+    expect(summary.locator(".o_fwo_estimate")).to_have_text("Estimate")
+    expect(summary.locator(".o_fwo_amount_due")).to_contain_text("156.40")  # 103.50 + 52.90
+    expect(summary.locator(".o_fwo_payment_qr")).to_have_count(0)
+    ops = wait_queued(page, 5)
+    assert [(op["type"], op["status"]) for op in ops] == [
+        ("start", "pending"), ("material", "pending"), ("quote", "pending"),
+        ("quote_approve", "pending"), ("complete", "pending")]
+    uuids = [op["uuid"] for op in ops]
+
+    odoo_app.start()
+    page.click(".o_fwo_sync_button")
+    wait_pending(page, 0, timeout=60000)
+    assert queued(page) == []
+    assert [([op["uuid"] for op in json.loads(body)["params"]["kwargs"]["operations"]], statuses)
+            for _url, body, statuses in pushed] == [(uuids, ["applied"] * 5)]
+
+    # The same queue again, from the same phone and session (an answer lost on the way back).
+    url, body, _statuses = pushed[0]
+    again = page.evaluate("""async ([url, body]) => (await fetch(url, {
+        method: "POST", headers: {"Content-Type": "application/json"}, body})).json()""",
+                          [url, body])
+    assert [(r["uuid"], r["status"], r["first_status"]) for r in again["result"]] == [
+        (u, "duplicate", "applied") for u in uuids]
+
+    order = read(admin, "field.work.order", [order_id],
+                 ["state", "invoice_ids", "material_ids", "labor_ids"])[0]
+    assert order["state"] == "done"
+    assert len(order["labor_ids"]) == 1
+    quotes = admin("field.work.order.quote", "search_read", [("work_order_id", "=", order_id)],
+                   ["state", "approved_option_id", "signer_name", "signature", "option_ids",
+                    "amount_total"])
+    assert [(q["state"], q["approved_option_id"][1], q["signer_name"], bool(q["signature"]),
+             len(q["option_ids"]), q["amount_total"]) for q in quotes] == [
+        ("approved", "Refit", "Carla Customer", True, 2, 103.5)]
+    materials = read(admin, "field.work.order.material", order["material_ids"],
+                     ["product_id", "product_uom_qty", "quantity_used", "quote_line_id"])
+    # The approved option's part planned once (its service is billed from the quote only).
+    assert sorted((m["product_id"][0], m["product_uom_qty"], m["quantity_used"],
+                   bool(m["quote_line_id"])) for m in materials) == sorted([
+        (valve, 1.0, 1.0, False), (filter_, 2.0, 0.0, True)])
+    assert van_quantity(admin, van, valve) == 2.0
+
+    assert len(order["invoice_ids"]) == 1
+    invoice = read(admin, "account.move", order["invoice_ids"], [
+        "state", "amount_untaxed", "amount_tax", "amount_total", "amount_residual",
+        "invoice_line_ids", "access_token"])[0]
+    lines = read(admin, "account.move.line", invoice["invoice_line_ids"],
+                 ["display_type", "product_id", "quantity", "price_subtotal", "price_total"])
+    assert sorted((line["product_id"][0], line["quantity"], line["price_subtotal"])
+                  for line in lines if line["display_type"] == "product") == sorted([
+        (labor, 1.0, 100.0), (valve, 1.0, 46.0), (filter_, 2.0, 40.0), (fitting, 1.0, 50.0)])
+    # 100 + 46 + 40 + 50 = 236.00; taxes 15.00 + 6.90 + 6.00 + 7.50 = 35.40
+    assert (invoice["state"], invoice["amount_untaxed"], invoice["amount_tax"],
+            invoice["amount_total"], invoice["amount_residual"]) == (
+        "posted", 236.0, 35.4, 271.4, 271.4)
+    log = sync_log(admin, uuids)
+    assert [(r["type"], r["status"]) for r in log] == [(op["type"], "applied") for op in ops]
+
+    # The pull brought the invoice: the summary shows what is due and the payment page's QR.
+    page.click(".o_fwo_sync_button")
+    wait_synced(page)
+    expect(summary.locator(".o_fwo_estimate")).to_have_count(0)
+    expect(summary.locator(".o_fwo_amount_due")).to_contain_text("271.40")
+    qr = summary.locator(".o_fwo_payment_qr")
+    expect(qr).to_be_visible()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
+    src = urlparse(qr.get_attribute("src"))
+    assert (src.path, parse_qs(src.query)["barcode_type"]) == ("/report/barcode/", ["QR"])
+    assert parse_qs(src.query)["value"][0].endswith(
+        f"/my/invoices/{invoice['id']}?access_token={invoice['access_token']}")
