@@ -40,6 +40,7 @@
     "demo": [
         "demo/field_work_order_demo.xml",
         "demo/field_work_order_demo_dispatch.xml",
+        "demo/field_work_order_demo_quotes.xml",
     ],
     "assets": {
         "web.assets_backend": [

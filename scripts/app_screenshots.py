@@ -7,16 +7,26 @@ It adds one job for the demo technician (tech1) as the demo dispatcher, then
 takes phone-sized screenshots of every screen of the real app in Chromium,
 including offline, pending, conflict and refused-photo states. Writes PNGs
 into docs/images/app-*.png.
+
+A second job (HVAC Repair, whose demo price book has two options) is quoted,
+approved and signed on the phone, completed (the demo company invoices at
+completion) and paid by cheque; then, on a desktop, the accountant's
+Payments filtered "Collected on Site" and the job type's Price Book tab
+(docs/images/payments-collected-on-site.png, job-type-price-book.png).
+Run it on a demo database made for screenshots: it adds jobs, a quote,
+an invoice and a payment.
 """
 
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 
-from _odoo_server import ROOT, Rpc, launch
+from _odoo_server import ROOT, Rpc, launch, login
 from playwright.sync_api import sync_playwright
 
 OUT = ROOT / "docs" / "images"
 PHONE = {"width": 360, "height": 640}
+DESKTOP = {"width": 1366, "height": 800}
 WIRE = "%Y-%m-%d %H:%M:%S"
 
 
@@ -44,6 +54,126 @@ def make_job(base, db):
     dispatcher("field.work.order", "action_schedule", [order])
     name = dispatcher("field.work.order", "read", [order], ["name"])[0]["name"]
     return dispatcher, order, name
+
+
+def make_quote_job(base, db):
+    """An HVAC Repair job under way for tech1 at the bakery, its required checks ticked."""
+    admin = Rpc(base, db, "admin")
+    dispatcher = Rpc(base, db, "dispatcher")
+    tech = Rpc(base, db, "tech1")
+    order = dispatcher("field.work.order", "create", {
+        "partner_id": admin.ref("field_work_order.partner_bakery"),
+        "job_type_id": admin.ref("field_work_order.job_type_hvac_repair"),
+        "user_id": tech.uid,
+        "description": "The condenser fan of rooftop unit 1 is noisy and trips the breaker.",
+        "scheduled_start": (datetime.now(timezone.utc) - timedelta(minutes=10)).strftime(WIRE),
+    })
+    dispatcher("field.work.order", "action_schedule", [order])
+    tech("field.work.order", "action_start", [order])
+    checks = tech("field.work.order.checklist.line", "search", [["work_order_id", "=", order]])
+    tech("field.work.order.checklist.line", "write", checks, {"done": True})
+    name = dispatcher("field.work.order", "read", [order], ["name"])[0]["name"]
+    return order, name
+
+
+def sign(page, name):
+    """Type the signer's name and draw a signature on the dialog's pad."""
+    page.wait_for_selector(".modal canvas.o_web_sign_signature")
+    page.fill(".modal input.o_fwo_signer_name", name)
+    box = page.locator(".modal canvas.o_web_sign_signature").bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 60)
+    page.mouse.down()
+    for i in range(12):
+        page.mouse.move(box["x"] + 30 + i * 22, box["y"] + 60 + (-25 if i % 2 else 25), steps=3)
+    page.mouse.up()
+
+
+def quote_and_pay(browser, base, db):
+    """Quote two price-book options, the customer approves and signs, complete, collect a cheque."""
+    order, name = make_quote_job(base, db)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    login(page, base, "tech1", "tech1", landing="**/field-service")
+    page.click(f".o_fwo_job_card:has-text('{name}')")
+    page.click(".o_fwo_quote_extra")
+    page.click(".o_fwo_book_option:has-text('Repair the motor')")
+    page.click(".o_fwo_book_option:has-text('Replace the motor')")
+    page.wait_for_selector(".o_fwo_quote_option >> nth=1 >> .o_fwo_option_total")
+    page.fill(".o_fwo_quote_note", "The fan motor's bearings are worn: it overheats.")
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "quote", full=True)
+    page.click(".o_fwo_quote_approve")
+    page.click(".o_fwo_quote_option >> nth=1 >> .o_fwo_option_pick")
+    sign(page, "Maria Greenleaf")
+    shot(page, "quote-sign")
+    page.click(".o_fwo_signature_confirm")
+    page.wait_for_selector(".o_fwo_quote_approved:has-text('Replace the motor')")
+    page.wait_for_selector(
+        ".o_fwo_quote:not(:has(.badge.text-bg-warning)) .o_fwo_quote_state:has-text('Approved')")
+    page.wait_for_selector(".o_fwo_pending.text-bg-light")
+    scroll_to(page, ".o_fwo_quotes")
+    shot(page, "quote-approved")
+    for part in ("Condenser Fan Motor", "Run Capacitor"):  # the approved option's parts, fitted
+        page.click(f".o_fwo_material_line:has-text('{part}') .o_fwo_part_used")
+        page.wait_for_selector(f".o_fwo_material_line:has-text('{part}'):not(:has(.o_fwo_part_used))")
+    page.wait_for_selector(".o_fwo_pending.text-bg-light")
+    page.click(".o_fwo_next_step.o_fwo_step_complete")
+    page.click(".o_fwo_complete_confirm")
+    page.wait_for_selector(".o_fwo_completion .o_fwo_invoice_name", timeout=60000)
+    qr = page.wait_for_selector(".o_fwo_completion .o_fwo_payment_qr")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr)
+    scroll_to(page, ".o_fwo_completion")
+    shot(page, "completion-qr")
+    page.click(".o_fwo_collect")
+    page.click(".modal .o_fwo_method_cheque")
+    page.fill(".modal .o_fwo_collect_reference", "Cheque 004512")
+    shot(page, "collect")
+    page.click(".o_fwo_collect_confirm")
+    page.wait_for_selector(".o_fwo_collected")
+    page.wait_for_selector(".o_fwo_pending.text-bg-light")
+    context.close()
+    return order
+
+
+def office_shots(browser, base, db, order):
+    """The accountant's on-site payments and the job type's price book, on a desktop."""
+    admin = Rpc(base, db, "admin")
+    for _ in range(60):  # the app sends the payment in the background
+        if admin("account.payment", "search_count", [["fwo_order_id", "=", order]]):
+            break
+        time.sleep(1)
+    else:
+        raise RuntimeError("The payment collected on site never reached Odoo.")
+    page = browser.new_page(viewport=DESKTOP)
+    login(page, base, "accountant", "accountant")
+    page.goto(f"{base}/odoo/action-account.action_account_payments")
+    page.wait_for_selector(".o_list_view .o_data_row")
+    page.click(".o_searchview_facet .o_facet_remove")  # the default Customer Payments
+    page.click(".o_searchview_dropdown_toggler")
+    page.click(".o_filter_menu .o-dropdown-item:has-text('Collected on Site')")
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".o_searchview_facet:has-text('Collected on Site'):not(:has-text('Customer'))")
+    page.wait_for_timeout(600)
+    save(page, "payments-collected-on-site")
+    page.goto(f"{base}/web/session/logout")
+    login(page, base, "admin", "admin")
+    job_type = admin.ref("field_work_order.job_type_hvac_repair")
+    page.goto(f"{base}/odoo/action-field_work_order.field_work_order_job_type_action/{job_type}")
+    page.click(".o_notebook a[name='price_book']")
+    page.wait_for_selector(".o_field_widget[name='option_ids'] .o_data_row")
+    save(page, "job-type-price-book")
+    page.close()
+
+
+def scroll_to(page, selector):
+    """Scroll the element to the top of the phone's screen, below the app's status bar."""
+    page.locator(selector).evaluate("el => { el.scrollIntoView(); window.scrollBy(0, -64); }")
+
+
+def save(page, name):
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(OUT / f"{name}.png"))
+    print(f"docs/images/{name}.png")
 
 
 def shot(page, name, full=False):
@@ -86,13 +216,7 @@ def main():
         page.click(".o_fwo_material_add")
         page.click(".o_fwo_sign")
         page.wait_for_selector(".modal canvas")
-        page.fill(".modal input.o_web_sign_name_input", "Sam Concierge")
-        box = page.locator(".modal canvas").bounding_box()
-        page.mouse.move(box["x"] + 30, box["y"] + 60)
-        page.mouse.down()
-        for i in range(12):
-            page.mouse.move(box["x"] + 30 + i * 22, box["y"] + 60 + (-25 if i % 2 else 25), steps=3)
-        page.mouse.up()
+        sign(page, "Sam Concierge")
         shot(page, "signature")
         page.click(".o_fwo_signature_confirm")
 
@@ -156,6 +280,8 @@ def main():
         page.wait_for_selector(".o_fwo_section_done")
         shot(page, "my-jobs-done")
 
+        order = quote_and_pay(browser, base, db)
+        office_shots(browser, base, db, order)
         browser.close()
 
 

@@ -22,6 +22,15 @@ class FieldWorkOrderJobTypeOptionLine(models.Model):
     )
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure", required=True)
 
+    @api.depends("product_id", "quantity")
+    def _compute_display_name(self):
+        """The job type's Price Book tab lists an option's lines as tags: quantity and product."""
+        for line in self:
+            line.display_name = self.env._(
+                "%(quantity)s × %(product)s",
+                quantity=f"{line.quantity:g}", product=line.product_id.display_name or "",
+            )
+
     @api.constrains("quantity")
     def _check_quantity(self):
         for line in self:

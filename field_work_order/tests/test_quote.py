@@ -157,6 +157,8 @@ class TestQuote(InvoiceCommon, WorkOrderCommon, HttpCase):
             Command.create({"product_id": self.part_excl.id, "quantity": 2}),
             Command.create({"product_id": self.descaling.id, "quantity": 1}),
         ]})]
+        self.assertEqual(self.tm_job_type.option_ids.line_ids.mapped("display_name"), [
+            f"2 × {self.part_excl.display_name}", f"1 × {self.descaling.display_name}"])
         quote = self.env[QUOTE].browse(self.ok(self.tech, QUOTE, "create", [{
             "work_order_id": self.order().id}]))
         self.refused(self.tech2, QUOTE, "action_fwo_add_price_book", [[quote.id]], "AccessError",
