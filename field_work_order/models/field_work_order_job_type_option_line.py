@@ -26,9 +26,9 @@ class FieldWorkOrderJobTypeOptionLine(models.Model):
     def _compute_display_name(self):
         """The job type's Price Book tab lists an option's lines as tags: quantity and product."""
         for line in self:
+            quantity = f"{line.quantity:g}"
             line.display_name = self.env._(
-                "%(quantity)s × %(product)s",
-                quantity=f"{line.quantity:g}", product=line.product_id.display_name or "",
+                "%(quantity)s × %(product)s", quantity=quantity, product=line.product_id.display_name or "",
             )
 
     @api.constrains("quantity")

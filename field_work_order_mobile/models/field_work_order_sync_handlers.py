@@ -212,9 +212,10 @@ class FieldWorkOrderSyncHandlers(models.Model):
             raise UserError(self.env._("payload.line_id must be a material line id."))
         if (isinstance(quantity, bool) or not isinstance(quantity, (int, float))
                 or not 0 <= quantity <= MAX_QUANTITY):
+            largest = f"{MAX_QUANTITY:,.0f}"
             raise UserError(self.env._(
                 "payload.quantity_used must be a number from 0 to %(max)s, got %(qty)s.",
-                max=f"{MAX_QUANTITY:,.0f}", qty=shown(quantity),
+                max=largest, qty=shown(quantity),
             ))
         line = order.material_ids.filtered(lambda line: line.id == line_id)
         if not line:
