@@ -23,6 +23,15 @@ ROWS = [
         lambda t: t.job_type, {"fwo_invoice_at_completion": "no"}, model="field.work.order.job.type",
         names=("job type",),
     ), allow("D")),
+    # --- billing rules: set by the office (job type) and the administrator (company)
+    ("job type: write fwo_labor_increment, fwo_labor_minimum", write(
+        lambda t: t.job_type, {"fwo_labor_increment": 15, "fwo_labor_minimum": 60},
+        model="field.work.order.job.type", names=("job type",),
+    ), allow("D")),
+    ("company: write fwo_labor_increment, fwo_callout_product_id", write(
+        lambda t: t.c1, lambda t: {"fwo_labor_increment": 30, "fwo_callout_product_id": t.part.id},
+        ["fwo_labor_increment"], expect=(30,), model="res.company", names=("res.company",),
+    ), allow()),
     ("company: write fwo_onsite_journal_id", write(
         lambda t: t.c1, lambda t: {"fwo_onsite_journal_id": False}, ["fwo_onsite_journal_id"],
         expect=(False,), model="res.company", names=("res.company",),
