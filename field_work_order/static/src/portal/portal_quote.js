@@ -11,6 +11,14 @@ publicWidget.registry.FwoQuoteDecline = publicWidget.Widget.extend({
     selector: ".fwo_quote_decline_form",
     events: { submit: "_onSubmit" },
 
+    start() {
+        // The button waits for this widget: before it, a submit would be the browser's own
+        // (a page reload with the reason in its address, and nothing declined).
+        this.el.querySelector(".fwo_quote_decline_submit").disabled = false;
+        this.el.classList.add("fwo_quote_decline_ready");
+        return this._super(...arguments);
+    },
+
     async _onSubmit(ev) {
         ev.preventDefault();
         const form = ev.currentTarget;

@@ -72,7 +72,7 @@ registry.category("web_tour.tours").add("field_work_order_quote_portal_decline_t
             run: "edit We will replace the whole unit next year.",
         },
         {
-            trigger: ".modal.show .fwo_quote_decline_submit",
+            trigger: ".modal.show .fwo_quote_decline_form.fwo_quote_decline_ready .fwo_quote_decline_submit",
             run: "click",
         },
         {
