@@ -644,6 +644,9 @@ def test_quote_signed_offline_then_pushed_twice_invoices_once(odoo_app, admin, w
     open_job(page, name)
     page.click(".o_fwo_next_step")  # Start
     expect(page.locator(".o_fwo_hold")).to_be_visible()
+    # Device times have whole seconds: the completion must come at least a second later,
+    # or the labor line lasts 0 hours and nothing is billed for it.
+    page.wait_for_timeout(1100)
     used = page.locator(".o_fwo_material_line", has_text=f"Valve {tag}")
     used.locator(".o_fwo_part_used").click()
     expect(used.locator(".o_fwo_used")).to_contain_text("1")
