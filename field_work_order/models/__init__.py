@@ -6,6 +6,7 @@ from . import field_work_order_checklist_template
 from . import field_work_order_job_type_material
 from . import field_work_order_job_type_option
 from . import field_work_order_job_type_option_line
+from . import field_work_order_job_type_reading
 from . import field_work_order
 from . import field_work_order_device_time
 from . import field_work_order_planning
@@ -33,6 +34,9 @@ from . import field_work_order_quote_option
 from . import field_work_order_quote_line
 from . import field_work_order_payment
 from . import field_work_order_quote_portal
+from . import field_work_order_equipment
+from . import field_work_order_equipment_order
+from . import field_work_order_reading
 from . import ir_websocket
 from . import res_company
 from . import res_config_settings

@@ -56,6 +56,13 @@ class FieldWorkOrderAgreement(models.Model):
         help="Where the visits take place: the customer itself or its contacts and addresses. "
         "Each visit date gives one work order per site.",
     )
+    equipment_ids = fields.Many2many(
+        "field.work.order.equipment", "field_work_order_agreement_equipment_rel", "agreement_id",
+        "equipment_id", string="Units", check_company=True,
+        domain="[('partner_id', 'child_of', partner_id)]",
+        help="The units the agreement covers: each due visit lists the units of its site; "
+        "retired units get no more visits.",
+    )
     job_type_id = fields.Many2one(
         "field.work.order.job.type", string="Job Type", required=True, tracking=True,
         check_company=True,

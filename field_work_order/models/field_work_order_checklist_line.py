@@ -20,6 +20,10 @@ class FieldWorkOrderChecklistLine(models.Model):
     name = fields.Char(string="Item", required=True)
     required = fields.Boolean(help="The order cannot be completed until this item is done.")
     done = fields.Boolean()
+    equipment_id = fields.Many2one(
+        "field.work.order.equipment", string="Equipment", index="btree_not_null", ondelete="set null",
+        help="The unit this item is about, for items the job type repeats per unit.",
+    )
     done_by = fields.Many2one("res.users", readonly=True)
     done_on = fields.Datetime(readonly=True)
 

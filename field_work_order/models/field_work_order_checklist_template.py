@@ -14,3 +14,6 @@ class FieldWorkOrderChecklistTemplate(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Item", required=True, translate=True)
     required = fields.Boolean(help="The order cannot be completed until this item is done.")
+    per_equipment = fields.Boolean(
+        string="Per Unit", help="Each unit of the order gets its own item.",
+    )

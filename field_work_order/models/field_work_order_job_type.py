@@ -25,6 +25,17 @@ class FieldWorkOrderJobType(models.Model):
         help="Ready-made quote options of this job type: technicians quote from them on site, "
         "at each customer's prices.",
     )
+    reading_ids = fields.One2many(
+        "field.work.order.job.type.reading", "job_type_id", string="Readings", copy=True,
+        help="Measurements each visit records per unit, with their expected range.",
+    )
+    warranty_coverage = fields.Selection(
+        [("none", "Billed as Usual"), ("labor", "Labor Free"), ("parts", "Parts Free"),
+         ("all", "Labor and Parts Free")],
+        string="Warranty Work", default="none", required=True,
+        help="What is not billed when every unit of the order is under warranty: shown on the "
+        "invoice as zero-priced lines with the warranty reference.",
+    )
     color = fields.Integer()
 
     # Invoicing

@@ -14,6 +14,7 @@ class FieldWorkOrderMaterial(models.Model):
     # (see ``_check_planned``): planned quantities are the dispatcher's.
     _fwo_technician_fields = frozenset({
         "work_order_id", "product_id", "product_uom_id", "quantity_used", "lot_id",
+        "equipment_id",
     })
 
     work_order_id = fields.Many2one(
@@ -43,6 +44,10 @@ class FieldWorkOrderMaterial(models.Model):
     lot_id = fields.Many2one(
         "stock.lot", string="Lot/Serial Number", check_company=True,
         domain="[('product_id', '=', product_id)]",
+    )
+    equipment_id = fields.Many2one(
+        "field.work.order.equipment", string="Equipment", index="btree_not_null", ondelete="set null",
+        check_company=True, help="The customer's unit this part went into.",
     )
     move_ids = fields.One2many(
         "stock.move", "fwo_material_id", string="Stock Moves", readonly=True,

@@ -8,7 +8,9 @@ class FieldWorkOrderPhoto(models.Model):
     _description = "Work Order Photo"
     _order = "taken_on, id"
     # Technicians add photos and edit or remove the ones they took (``_check_own_photos``).
-    _fwo_technician_fields = frozenset({"work_order_id", "kind", "image", "taken_on", "note"})
+    _fwo_technician_fields = frozenset({
+        "work_order_id", "kind", "image", "taken_on", "note", "equipment_id",
+    })
 
     work_order_id = fields.Many2one(
         "field.work.order", string="Work Order", required=True, ondelete="cascade", index=True
@@ -23,6 +25,10 @@ class FieldWorkOrderPhoto(models.Model):
     image = fields.Image(required=True, max_width=1920, max_height=1920)
     taken_on = fields.Datetime(required=True, default=fields.Datetime.now)
     note = fields.Char()
+    equipment_id = fields.Many2one(
+        "field.work.order.equipment", string="Equipment", index="btree_not_null", ondelete="set null",
+        help="The customer's unit the photo shows.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,0 +1,220 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+
+class FieldWorkOrderEquipment(models.Model):
+    """A unit the customer owns at one of its sites: what the work is about.
+
+    Its history is the work orders that name it (``order_ids``), their readings,
+    parts and photos. Technicians add units found on their own orders' sites;
+    ownership, warranty and serials of existing units are the office's.
+    """
+
+    _name = "field.work.order.equipment"
+    _description = "Customer Equipment"
+    _inherit = [
+        "portal.mixin", "mail.thread", "mail.activity.mixin", "image.mixin",
+        "field.work.order.policy",
+    ]
+    _order = "service_partner_id, name, id"
+    _check_company_auto = True
+    _rec_names_search = ["name", "serial_number"]
+    # What a technician sets on a unit they add on site (``_check_technician_create``);
+    # on existing units they write nothing but its notes and photo.
+    _fwo_technician_create_fields = frozenset({
+        "name", "partner_id", "service_partner_id", "location_note", "product_id",
+        "manufacturer", "serial_number", "note", "image_1920", "company_id",
+    })
+    _fwo_technician_fields = frozenset({"location_note", "note", "image_1920"})
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(
+        default=True, tracking=True,
+        help="Retired units are archived: they keep their history and get no more visits.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Owner", required=True, index=True, tracking=True,
+        check_company=True, help="The customer who owns the unit.",
+    )
+    service_partner_id = fields.Many2one(
+        "res.partner", string="Site", required=True, index=True, tracking=True, check_company=True,
+        compute="_compute_service_partner_id", store=True, readonly=False, precompute=True,
+        domain="[('id', 'child_of', partner_id)]",
+        help="The service address where the unit is installed.",
+    )
+    location_note = fields.Char(string="Location on Site", help='For example "Roof, east side".')
+    product_id = fields.Many2one(
+        "product.product", string="Product / Model", index="btree_not_null", check_company=True,
+        tracking=True,
+    )
+    manufacturer = fields.Char()
+    serial_number = fields.Char(
+        index="btree_not_null", tracking=True, copy=False,
+        help="Unique per product and company.",
+    )
+    lot_id = fields.Many2one(
+        "stock.lot", string="Sold Lot/Serial", check_company=True, tracking=True, copy=False,
+        domain="[('product_id', '=', product_id)]",
+        help="The lot or serial number of the product sold from stock, when it was.",
+    )
+    install_date = fields.Date(tracking=True)
+    warranty_end = fields.Date(tracking=True)
+    under_warranty = fields.Boolean(
+        compute="_compute_under_warranty", search="_search_under_warranty",
+        help="The warranty has not ended today.",
+    )
+    note = fields.Html(string="Notes")
+    order_ids = fields.Many2many(
+        "field.work.order", "field_work_order_equipment_rel", "equipment_id", "work_order_id",
+        string="Work Orders", readonly=True, copy=False,
+        help="Every work order about this unit: its service history.",
+    )
+    order_count = fields.Integer(compute="_compute_order_count", string="Visits")
+    reading_ids = fields.One2many(
+        "field.work.order.reading", "equipment_id", string="Readings", readonly=True
+    )
+
+    _sql_constraints = [
+        ("warranty_after_install",
+         "CHECK (warranty_end IS NULL OR install_date IS NULL OR warranty_end >= install_date)",
+         "The warranty cannot end before the unit was installed."),
+    ]
+
+    def init(self):
+        # One serial per product (or per company for units without a product); the
+        # constraint below says it in words, this index holds under concurrent writes.
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS field_work_order_equipment_serial_uniq
+            ON field_work_order_equipment (company_id, COALESCE(product_id, 0), serial_number)
+            WHERE serial_number IS NOT NULL AND serial_number != ''
+        """)
+
+    @api.depends("partner_id")
+    def _compute_service_partner_id(self):
+        for unit in self:
+            if not unit.service_partner_id or (
+                unit.service_partner_id.commercial_partner_id
+                != unit.partner_id.commercial_partner_id
+            ):
+                unit.service_partner_id = unit.partner_id
+
+    @api.depends("warranty_end")
+    @api.depends_context("date")
+    def _compute_under_warranty(self):
+        for unit in self:
+            unit.under_warranty = unit._fwo_under_warranty()
+
+    def _search_under_warranty(self, operator, value):
+        if operator not in ("=", "!="):
+            raise ValidationError(self.env._("Search units under warranty with = or != only."))
+        positive = (operator == "=") == bool(value)
+        today = fields.Date.context_today(self)
+        if positive:
+            return [("warranty_end", ">=", today)]
+        return ["|", ("warranty_end", "=", False), ("warranty_end", "<", today)]
+
+    def _fwo_under_warranty(self, date=None):
+        """Whether the unit is under warranty on ``date`` (today by default)."""
+        self.ensure_one()
+        date = date or fields.Date.context_today(self)
+        if isinstance(date, str):
+            date = fields.Date.to_date(date)
+        return bool(self.warranty_end and self.warranty_end >= date)
+
+    def _compute_order_count(self):
+        counts = dict(self.env["field.work.order"]._read_group(
+            [("equipment_ids", "in", self.ids)], ["equipment_ids"], ["__count"]
+        )) if self.ids else {}
+        for unit in self:
+            unit.order_count = counts.get(unit, 0)
+
+    @api.constrains("serial_number", "product_id", "company_id")
+    def _check_serial_number(self):
+        units = self.filtered("serial_number")
+        if not units:
+            return
+        clashes = self.sudo().search([
+            ("serial_number", "in", units.mapped("serial_number")),
+            ("company_id", "in", units.company_id.ids),
+            ("id", "not in", units.ids),
+            ("active", "in", (True, False)),
+        ])
+        for unit in units:
+            for other in clashes:
+                if (other.serial_number == unit.serial_number
+                        and other.product_id == unit.product_id
+                        and other.company_id == unit.company_id):
+                    raise ValidationError(self.env._(
+                        "The serial number %(serial)s is already used by the unit %(unit)s.",
+                        serial=unit.serial_number, unit=other.display_name,
+                    ))
+
+    @api.constrains("partner_id", "service_partner_id")
+    def _check_site(self):
+        for unit in self:
+            if unit.service_partner_id.commercial_partner_id != unit.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "%(unit)s: the site %(site)s is not an address of the owner %(owner)s.",
+                    unit=unit.name, site=unit.service_partner_id.display_name,
+                    owner=unit.partner_id.display_name,
+                ))
+
+    @api.depends("name", "serial_number")
+    def _compute_display_name(self):
+        for unit in self:
+            unit.display_name = (
+                f"{unit.name} ({unit.serial_number})" if unit.serial_number else unit.name
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in self._fwo_vals_list(vals_list):
+            self._fwo_check_technician_create(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._fwo_check_write(vals)
+        if self._fwo_restricted():
+            for unit in self:
+                unit._fwo_check_technician_site(unit.service_partner_id)
+        return super().write(vals)
+
+    def unlink(self):
+        self._fwo_check_dispatcher(self.env._("delete equipment (retire it instead)"))
+        return super().unlink()
+
+    @api.model
+    def _fwo_check_technician_create(self, vals):
+        """A technician adds a unit found on a site of one of their open orders, nothing more."""
+        self._fwo_check_values(vals)
+        if not self._fwo_restricted():
+            return
+        refused = set(vals) - self._fwo_technician_create_fields
+        if refused:
+            raise AccessError(self.env._(
+                "Only a dispatcher can set %(fields)s on %(model)s.",
+                fields=self._fwo_field_names(refused), model=self._fwo_model_label(),
+            ))
+        site = self.env["res.partner"].browse(vals.get("service_partner_id") or vals.get("partner_id"))
+        self._fwo_check_technician_site(site)
+
+    @api.model
+    def _fwo_check_technician_site(self, site):
+        """Refuse a technician's change of units outside the sites of their open orders."""
+        if not site or not self.env["field.work.order"].search_count([
+            ("technician_ids", "in", self.env.uid),
+            ("state", "in", ("scheduled", "in_progress", "on_hold")),
+            ("service_partner_id", "=", site.id),
+        ], limit=1):
+            raise AccessError(self.env._(
+                "A technician can add or change units only at the site of one of their open "
+                "work orders."
+            ))
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for unit in self:
+            unit.access_url = f"/my/equipment/{unit.id}"

@@ -1,0 +1,36 @@
+from odoo import api, fields, models
+
+
+class FieldWorkOrder(models.Model):
+    """The units an order is about, their readings and warranty."""
+
+    _inherit = "field.work.order"
+
+    equipment_ids = fields.Many2many(
+        "field.work.order.equipment", "field_work_order_equipment_rel", "work_order_id",
+        "equipment_id", string="Equipment", check_company=True, tracking=True,
+        domain="[('service_partner_id', '=', service_partner_id)]",
+        help="The customer's units this job is about.",
+    )
+    reading_ids = fields.One2many("field.work.order.reading", "work_order_id", string="Readings")
+    out_of_range_count = fields.Integer(
+        compute="_compute_out_of_range_count", string="Readings Out of Range"
+    )
+    warranty_equipment_ids = fields.Many2many(
+        "field.work.order.equipment", compute="_compute_warranty_equipment_ids",
+        string="Units Under Warranty",
+        help="The order's units under warranty on its scheduled day (today when unplanned).",
+    )
+
+    @api.depends("reading_ids.out_of_range")
+    def _compute_out_of_range_count(self):
+        for order in self:
+            order.out_of_range_count = len(order.reading_ids.filtered("out_of_range"))
+
+    @api.depends("equipment_ids.warranty_end", "scheduled_start")
+    def _compute_warranty_equipment_ids(self):
+        for order in self:
+            day = order.scheduled_start and order.scheduled_start.date()
+            order.warranty_equipment_ids = order.equipment_ids.filtered(
+                lambda unit: unit._fwo_under_warranty(day)
+            )
