@@ -215,6 +215,5 @@ class FieldWorkOrderEquipment(models.Model):
             ))
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for unit in self:
             unit.access_url = f"/my/equipment/{unit.id}"
