@@ -31,6 +31,6 @@ class FieldWorkOrder(models.Model):
     def _compute_warranty_equipment_ids(self):
         for order in self:
             day = order.scheduled_start and order.scheduled_start.date()
-            order.warranty_equipment_ids = order.equipment_ids.filtered(
-                lambda unit: unit._fwo_under_warranty(day)
-            )
+            order.warranty_equipment_ids = [
+                unit.id for unit in order.equipment_ids if unit._fwo_under_warranty(day)
+            ]
