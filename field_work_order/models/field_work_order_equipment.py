@@ -171,11 +171,14 @@ class FieldWorkOrderEquipment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # The access rights first: a customer's portal user is refused as such, not as a technician.
+        self.check_access("create")
         for vals in self._fwo_vals_list(vals_list):
             self._fwo_check_technician_create(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access("write")
         self._fwo_check_write(vals)
         if self._fwo_restricted():
             for unit in self:
