@@ -37,6 +37,7 @@ from . import field_work_order_quote_portal
 from . import field_work_order_equipment
 from . import field_work_order_equipment_order
 from . import field_work_order_reading
+from . import field_work_order_equipment_portal
 from . import ir_websocket
 from . import res_company
 from . import res_config_settings
