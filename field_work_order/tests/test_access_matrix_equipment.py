@@ -200,6 +200,16 @@ ROWS = [
     ("GET /fwo/equipment/<id> (the portal user's own unit)", Redirect(
         lambda t: f"/fwo/equipment/{t.unit_p.id}", _label_target(lambda t: t.unit_p),
     ), allow(*SEEN_BY, "P")),
+    # --- the customer portal's pages of units ------------------------------------------
+    ("GET /my/equipment (the list: the portal user's own unit)", Http(
+        lambda t: "/my/equipment", page=b"Matrix Water Heater",
+    ), allow(*SEEN_BY, "P")),
+    ("GET /my/equipment/<id> (the portal user's own unit)", Http(
+        lambda t: f"/my/equipment/{t.unit_p.id}", page=b"Matrix Water Heater",
+    ), allow(*SEEN_BY, "P")),
+    ("GET /my/equipment/<id> (another customer's unit)", Http(
+        lambda t: f"/my/equipment/{t.unit.id}", page=b"Matrix Condenser",
+    ), allow(*SEEN_BY)),
 ]
 
 
