@@ -49,3 +49,4 @@ from . import test_work_order_billing_rules
 from . import test_work_order_payment
 from . import test_work_order_payment_concurrency
 from . import test_equipment
+from . import test_equipment_work
