@@ -31,7 +31,8 @@ class FieldWorkOrderEquipment(models.Model):
     })
     _fwo_technician_fields = frozenset({"location_note", "note", "image_1920"})
 
-    name = fields.Char(required=True, tracking=True)
+    # Trigram indexes (as stock.lot's name): a typed name or serial is an ``ilike``.
+    name = fields.Char(required=True, tracking=True, index="trigram")
     active = fields.Boolean(
         default=True, tracking=True,
         help="Retired units are archived: they keep their history and get no more visits.",
@@ -56,7 +57,7 @@ class FieldWorkOrderEquipment(models.Model):
     )
     manufacturer = fields.Char()
     serial_number = fields.Char(
-        index="btree_not_null", tracking=True, copy=False,
+        index="trigram", tracking=True, copy=False,
         help="Unique per product and company.",
     )
     lot_id = fields.Many2one(
