@@ -36,6 +36,8 @@ from . import field_work_order_payment
 from . import field_work_order_quote_portal
 from . import field_work_order_equipment
 from . import field_work_order_equipment_order
+from . import field_work_order_equipment_checklist
+from . import field_work_order_warranty
 from . import field_work_order_reading
 from . import ir_websocket
 from . import res_company

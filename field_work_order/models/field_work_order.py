@@ -196,7 +196,8 @@ class FieldWorkOrder(models.Model):
             self.scheduled_end = self.scheduled_start + timedelta(
                 hours=self.job_type_id.planned_hours or 1.0)
         if self.job_type_id and not self.checklist_ids:
-            self.checklist_ids = self._job_type_checklist_commands(self.job_type_id)
+            self.checklist_ids = self._job_type_checklist_commands(
+                self.job_type_id, self.equipment_ids)
         if self.job_type_id and not self.material_ids:
             self.material_ids = self._job_type_material_commands(self.job_type_id)
 
@@ -266,11 +267,17 @@ class FieldWorkOrder(models.Model):
             raise UserError(self.env._("Only draft or cancelled work orders can be deleted; cancel it first."))
 
     @api.model
-    def _job_type_checklist_commands(self, job_type):
-        return [
-            (0, 0, {"name": line.name, "required": line.required, "sequence": line.sequence})
-            for line in job_type.checklist_template_ids
-        ]
+    def _job_type_checklist_commands(self, job_type, units=None):
+        """The job type's checklist; its per-unit items once for each of ``units``."""
+        commands = []
+        for line in job_type.checklist_template_ids:
+            if line.per_equipment:
+                commands += [(0, 0, self._fwo_unit_checklist_vals(line, unit)) for unit in units or ()]
+            else:
+                commands.append(
+                    (0, 0, {"name": line.name, "required": line.required, "sequence": line.sequence})
+                )
+        return commands
 
     @api.model
     def _job_type_material_commands(self, job_type):

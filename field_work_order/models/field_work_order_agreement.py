@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
 from odoo.tools import SQL, mute_logger
 
 _logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ CRON_BATCH = 100
 MAX_VISITS_PER_RUN = 1000
 #: Fields whose change may bring visits due sooner: the next run checks the agreement.
 SCHEDULE_FIELDS = frozenset({
-    "service_partner_ids", "interval_number", "interval_type", "date_start", "date_end",
+    "service_partner_ids", "equipment_ids", "interval_number", "interval_type", "date_start", "date_end",
     "visit_count", "lead_days", "company_id", "state", "date_generate_from",
 })
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -196,7 +197,7 @@ class FieldWorkOrderAgreement(models.Model):
                     agreement=agreement.name, end=agreement.date_end, start=agreement.date_start,
                 ))
 
-    @api.constrains("partner_id", "service_partner_ids")
+    @api.constrains("partner_id", "service_partner_ids", "equipment_ids")
     def _check_sites(self):
         for agreement in self:
             customer = agreement.partner_id.commercial_partner_id
@@ -211,6 +212,20 @@ class FieldWorkOrderAgreement(models.Model):
                     sites=", ".join(foreign.mapped("display_name")),
                     customer=agreement.partner_id.display_name,
                 ))
+            foreign = agreement.with_context(active_test=False).equipment_ids.filtered(
+                lambda unit, c=customer: unit.partner_id.commercial_partner_id != c
+            )
+            if foreign:
+                raise ValidationError(self.env._(
+                    "%(agreement)s: these units do not belong to %(customer)s: %(units)s.",
+                    agreement=agreement.name, units=", ".join(foreign.mapped("display_name")),
+                    customer=agreement.partner_id.display_name,
+                ))
+
+    def _visit_sites(self):
+        """The sites visited: the agreement's sites and those of its units in service."""
+        self.ensure_one()
+        return self.service_partner_ids | self.equipment_ids.service_partner_id
 
     @api.constrains("price_type", "price", "product_id")
     def _check_price(self):
@@ -277,9 +292,9 @@ class FieldWorkOrderAgreement(models.Model):
         self._check_agreement_state(("draft",), self.env._("activate"))
         self._check_dispatcher(self.env._("activate"))
         for agreement in self:
-            if not agreement.service_partner_ids:
+            if not agreement._visit_sites():
                 raise UserError(self.env._(
-                    "%(agreement)s has no site: add the customer's addresses to visit.",
+                    "%(agreement)s has no site: add the customer's addresses or units to visit.",
                     agreement=agreement.name,
                 ))
         self._set_agreement_state({"state": "active"})
@@ -456,8 +471,9 @@ class FieldWorkOrderAgreement(models.Model):
         until = today + timedelta(days=self.lead_days)
         vals_list, capped = [], False
         # A site added to an agreement that already has visits starts today, not at the first visit.
-        started = any((self.id, site.id) in last for site in self.service_partner_ids)
-        for site in self.service_partner_ids:
+        sites = self._visit_sites()
+        started = any((self.id, site.id) in last for site in sites)
+        for site in sites:
             after = last.get((self.id, site.id)) or (started and today - timedelta(days=1))
             dates = self._visit_dates(after, until)
             capped = capped or len(dates) >= MAX_VISITS_PER_RUN
@@ -506,6 +522,9 @@ class FieldWorkOrderAgreement(models.Model):
             "billable": self.price_type == "per_visit",
             "user_id": user.id or False,
             "scheduled_start": self._visit_start(day, user),
+            "equipment_ids": [Command.set(
+                self.equipment_ids.filtered(lambda unit: unit.service_partner_id == site).ids
+            )],
         }
 
     def _create_visits(self, vals_list):

@@ -158,7 +158,8 @@ class FieldWorkOrderInvoice(models.Model):
         A charge is what one invoice line bills: product, quantity, unit of
         measure and label. Prices are computed later, per invoice, unless the
         charge carries an agreed ``price_unit`` (in ``currency``), and with it
-        the quoted ``taxes``; ``{"section": title}`` is a section line.
+        the quoted ``taxes``; ``{"section": title}`` is a section line. ``kind``
+        says what a line bills: ``labor`` (hours or flat rate), ``callout`` or ``part``.
         """
         charges = {}
         for order in self:
@@ -211,7 +212,7 @@ class FieldWorkOrderInvoice(models.Model):
         if job_type.billing_type == "flat_rate":
             lines.append({
                 "product": job_type.flat_rate_product_id, "quantity": 1.0,
-                "uom": job_type.flat_rate_product_id.uom_id,
+                "uom": job_type.flat_rate_product_id.uom_id, "kind": "labor",
                 "name": self.env._("%(product)s\n%(order)s - %(job_type)s (flat rate)",
                           product=job_type.flat_rate_product_id.display_name,
                           order=order.name, job_type=job_type.name),
@@ -239,7 +240,7 @@ class FieldWorkOrderInvoice(models.Model):
                 name = self.env._("%(product)s\n%(order)s - %(technician)s", order=order.name,
                                   product=product.display_name, technician=user.name)
                 lines.append({
-                    "product": product, "uom": hour,
+                    "product": product, "uom": hour, "kind": "labor",
                     "quantity": self._fwo_billed_hours(hours[user], increment, minimum),
                     "name": f"{name} ({rules})" if rules else name,
                 })
@@ -286,7 +287,7 @@ class FieldWorkOrderInvoice(models.Model):
         if not product:
             return []
         return [{
-            "product": product, "quantity": 1.0, "uom": product.uom_id,
+            "product": product, "quantity": 1.0, "uom": product.uom_id, "kind": "callout",
             "name": self.env._("%(product)s\n%(order)s - call-out", order=self.name,
                                product=product.display_name),
         }]
@@ -318,7 +319,7 @@ class FieldWorkOrderInvoice(models.Model):
             charges.append({
                 "product": product, "quantity": product.uom_id._compute_quantity(
                     quantity - taken, uom) if taken else material.quantity_used,
-                "uom": uom,
+                "uom": uom, "kind": "part",
                 "name": self.env._("%(product)s\n%(order)s", order=self.name,
                           product=product.display_name),
             })

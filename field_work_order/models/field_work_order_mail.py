@@ -14,17 +14,22 @@ completed email is the service report of ``field_work_order_report.py``.
 
 import base64
 import logging
+import re
 from datetime import timedelta
 
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
 from odoo.tools import email_normalize, format_date, format_time, html2plaintext
 
 from odoo.addons.mail.tools.alias_error import AliasError
 
 _logger = logging.getLogger(__name__)
+
+#: What separates the words of an email in which a unit's serial number is looked for.
+INTAKE_WORD_SEPARATORS = re.compile(r"[\s,;:!?()\[\]<>\"'«»]+")
 
 #: event: (company switch, mail template)
 NOTIFICATIONS = {
@@ -169,11 +174,16 @@ class FieldWorkOrderMail(models.Model):
                 kept.append(attachment)  # inline images stay too: the message body shows them
         # The message Odoo posts next carries the other attachments (message_dict is shared).
         msg_dict["attachments"] = kept
-        order = self.with_company(company).create({
+        vals = {
             "company_id": company.id,
             "partner_id": partner.id,
             "description": "\n\n".join(filter(None, [subject, body])) or False,
-        })
+        }
+        units = self._intake_equipment(partner, company, f"{subject}\n{body}")
+        if units:
+            vals.update(service_partner_id=units.service_partner_id.id,
+                        equipment_ids=[Command.set(units.ids)])
+        order = self.with_company(company).create(vals)
         order._fwo_as_trusted().write({"intake_email": email})
         if photos:
             self.env["field.work.order.photo"].create([
@@ -198,6 +208,24 @@ class FieldWorkOrderMail(models.Model):
             ("email_normalized", "=", email), ("company_id", "in", (company.id, False)),
         ], limit=1)
         return partner or Partner.browse(Partner.name_create(msg_dict["email_from"])[0])
+
+    @api.model
+    def _intake_equipment(self, partner, company, text):
+        """The customer's units whose serial number is a word of ``text``, at one site.
+
+        Exact words only ("C-4471" names the unit C-4471, not C-44710); when the
+        units named are at several sites, those at the first one's.
+        """
+        words = {word.rstrip(".") for word in INTAKE_WORD_SEPARATORS.split(text)} - {""}
+        if not words:
+            return self.env["field.work.order.equipment"]
+        units = self.env["field.work.order.equipment"].search([
+            ("serial_number", "in", sorted(words)),
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+        ])
+        site = units[:1].service_partner_id
+        return units.filtered(lambda unit: unit.service_partner_id == site)
 
     @api.model
     def _intake_image(self, attachment):

@@ -4,6 +4,7 @@ import base64
 import logging
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.tools.image import image_data_uri, image_process
 
 from .field_work_order import CLOSED_STATES
@@ -156,16 +157,76 @@ class FieldWorkOrderReport(models.Model):
         self.ensure_one()
         return self._fwo_tz(self.user_id.tz, self.company_id.partner_id.tz, self.env.user.tz)
 
-    def _report_photos(self, kind):
-        """(data URI, photo) pairs for a kind of photo, shrunk to thumbnails for the PDF."""
+    def _report_photos(self, kind, unit=None):
+        """(data URI, photo) pairs for a kind of photo of ``unit`` (untagged ones by default).
+
+        Shrunk to thumbnails for the PDF.
+        """
         self.ensure_one()
+        unit = unit or self.env["field.work.order.equipment"]
         return [
             (image_data_uri(base64.b64encode(image_process(
                 base64.b64decode(photo.image), size=REPORT_THUMBNAIL_SIZE, quality=80,
             ))), photo)
             for photo in self.photo_ids
-            if photo.kind == kind and photo.image
+            if photo.kind == kind and photo.image and photo.equipment_id == unit
         ]
+
+    def _report_units(self):
+        """The work per unit: [{unit, warranty, checklist, materials, photos, readings}] by name.
+
+        The order's units, retired ones included, and any unit a line is tagged to;
+        ``warranty`` is whether the unit was under warranty on the completion day.
+        """
+        self.ensure_one()
+        order = self.with_context(active_test=False)
+        Unit = self.env["field.work.order.equipment"]
+        checklist = order.checklist_ids.grouped("equipment_id")
+        materials = order.material_ids.filtered("quantity_used").grouped("equipment_id")
+        readings = order.reading_ids.grouped("equipment_id")
+        units = order.equipment_ids | Unit.union(*checklist, *materials, *readings) | (
+            order.photo_ids.equipment_id
+        )
+        day = self._fwo_completion_day()
+        return [{
+            "unit": unit,
+            "warranty": unit._fwo_under_warranty(day),
+            "checklist": checklist.get(unit, self.env["field.work.order.checklist.line"]),
+            "materials": materials.get(unit, self.env["field.work.order.material"]),
+            "photos": [photo for kind in ("before", "after", "other")
+                       for photo in self._report_photos(kind, unit)],
+            "readings": readings.get(unit, self.env["field.work.order.reading"]).sorted(
+                lambda reading: (reading.definition_id.sequence, reading.name, reading.id)),
+        } for unit in units.sorted(lambda unit: (unit.name, unit.id))]
+
+    def _report_previous_readings(self):
+        """{reading id: (value, unit of measure, taken on)} of the previous visit, in one query.
+
+        For each reading of the orders, the latest reading of the same
+        measurement on the same unit taken on another order before it.
+        """
+        if not self:
+            return {}
+        self.env["field.work.order.reading"].flush_model(
+            ["equipment_id", "work_order_id", "name", "value", "uom", "taken_on"])
+        self.env.cr.execute(SQL(
+            """SELECT reading.id, previous.value, previous.uom, previous.taken_on
+                 FROM field_work_order_reading reading
+                 JOIN LATERAL (
+                      SELECT value, uom, taken_on
+                        FROM field_work_order_reading earlier
+                       WHERE earlier.equipment_id = reading.equipment_id
+                         AND earlier.name = reading.name
+                         AND earlier.work_order_id != reading.work_order_id
+                         AND (earlier.taken_on, earlier.id) < (reading.taken_on, reading.id)
+                    ORDER BY earlier.taken_on DESC, earlier.id DESC
+                       LIMIT 1
+                 ) previous ON TRUE
+                WHERE reading.work_order_id IN %s""",
+            tuple(self.ids),
+        ))
+        return {reading_id: (value, uom, taken_on) for reading_id, value, uom, taken_on
+                in self.env.cr.fetchall()}
 
     def _report_labor(self):
         """(technician, total hours, labor lines) per technician, by name."""

@@ -46,3 +46,4 @@ from . import test_quote_portal
 from . import test_work_order_billing_rules
 from . import test_work_order_payment
 from . import test_work_order_payment_concurrency
+from . import test_equipment_work
