@@ -33,6 +33,7 @@
         "report/field_work_order_reports.xml",
         "report/field_work_order_analysis_views.xml",
         "views/field_work_order_portal_templates.xml",
+        "views/field_work_order_portal_equipment_templates.xml",
         "views/field_work_order_portal_subcontract_templates.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",

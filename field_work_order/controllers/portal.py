@@ -22,7 +22,7 @@ SERVICE_REPORT = "field_work_order.field_work_order_action_report_service"
 QUOTE_REPORT = "field_work_order.field_work_order_action_report_quote"
 FORM_FIELDS = ("service_partner_id", "unit_number", "description", "access_instructions",
                "priority", "new_name", "new_street", "new_zip", "new_city", "job_type_id",
-               "preferred_date_from", "preferred_date_to", "preferred_window")
+               "preferred_date_from", "preferred_date_to", "preferred_window", "equipment_id")
 
 
 class WorkOrderPortal(CustomerPortal):
@@ -227,15 +227,31 @@ class WorkOrderPortal(CustomerPortal):
             "form": form or {},
             "error": error,
         })
+        unit = self._request_form_unit(values["form"].get("equipment_id"))
+        values["equipment"] = unit.sudo()
+        if unit and not values["form"].get("service_partner_id"):
+            values["form"] = dict(values["form"],
+                                  service_partner_id=str(unit.sudo().service_partner_id.id))
         return values
+
+    def _request_form_unit(self, equipment_id):
+        """The visitor's own unit the form is about (a unit page's button), if it is one."""
+        Unit = request.env["field.work.order.equipment"]
+        if not (isinstance(equipment_id, str) and equipment_id.isdigit()
+                and Unit.has_access("read")):
+            return Unit
+        return Unit.search(Unit._portal_units_domain() + [("id", "=", int(equipment_id))],
+                           limit=1)
 
     @http.route(["/my/work-orders/request"], type="http", auth="user", website=True,
                 methods=["GET"])
-    def portal_work_order_request(self, **kw):
+    def portal_work_order_request(self, equipment_id=None, **kw):
+        """The request form; ``equipment_id``: one of the customer's units, preselected."""
         if not request.env.user.share:
             return request.redirect("/my")
         return request.render(
-            "field_work_order.portal_work_order_request", self._request_form_values()
+            "field_work_order.portal_work_order_request",
+            self._request_form_values({"equipment_id": equipment_id} if equipment_id else None),
         )
 
     @http.route(["/my/work-orders/request"], type="http", auth="user", website=True,
@@ -281,6 +297,11 @@ class WorkOrderPortal(CustomerPortal):
                 values["job_type_id"] = int(form["job_type_id"])
             except ValueError:
                 raise ValidationError(_("Choose the type of service from the list.")) from None
+        if form["equipment_id"]:
+            try:
+                values["equipment_id"] = int(form["equipment_id"])
+            except ValueError:
+                raise ValidationError(_("This unit is not one of yours.")) from None
         if address == "new":
             values["new_address"] = {
                 "name": form["new_name"], "street": form["new_street"],

@@ -39,6 +39,7 @@ from . import field_work_order_equipment_order
 from . import field_work_order_equipment_checklist
 from . import field_work_order_warranty
 from . import field_work_order_reading
+from . import field_work_order_equipment_portal
 from . import ir_websocket
 from . import res_company
 from . import res_config_settings

@@ -10,7 +10,7 @@ result.
 import base64
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import consteq
 
@@ -150,13 +150,38 @@ class FieldWorkOrderPortal(models.Model):
         return address, None
 
     @api.model
+    def _portal_request_unit(self, values, commercial):
+        """The customer's unit the request is about (``equipment_id``), if any, and the
+        request's values with its site when the customer chose no address."""
+        unit_id = values.get("equipment_id")
+        Unit = self.env["field.work.order.equipment"]
+        if not unit_id:
+            return Unit, values
+        # sudo: only to tell whether the id is one of the customer's own units.
+        unit = self._fwo_is_id(unit_id) and Unit.sudo().with_context(
+            active_test=False).browse(unit_id).exists()
+        if not unit or unit.partner_id.commercial_partner_id != commercial:
+            raise ValidationError(self.env._("This unit is not one of yours."))
+        if not unit.active:
+            raise ValidationError(self.env._(
+                "%(unit)s is retired: it gets no more visits.", unit=unit.display_name))
+        if unit.company_id != self._portal_company():
+            raise ValidationError(self.env._(
+                "%(unit)s is serviced by another company: please call us.",
+                unit=unit.display_name))
+        if not values.get("service_partner_id") and not values.get("new_address"):
+            values = dict(values, service_partner_id=unit.service_partner_id.id)
+        return unit, values
+
+    @api.model
     def portal_create_request(self, values):
         """A draft order requested by the current portal user; returns its id.
 
         ``values``: ``service_partner_id`` (one of the user's addresses) or
         ``new_address`` (dict of name, street, zip, city), ``unit_number``,
         ``description``, ``access_instructions``, ``priority``, ``photos``
-        (list of dicts with ``name`` and base64 ``data``), ``job_type_id`` (one of
+        (list of dicts with ``name`` and base64 ``data``), ``equipment_id`` (one of the
+        customer's units in service, at the chosen address or giving it), ``job_type_id`` (one of
         ``_portal_job_types``), ``preferred_date_from``, ``preferred_date_to`` ("YYYY-MM-DD",
         not before today) and ``preferred_window`` ("morning", "afternoon"). Everything is
         checked before anything is written; then the order, the address and
@@ -181,7 +206,12 @@ class FieldWorkOrderPortal(models.Model):
                 "You already sent %(limit)s requests in the last hour: please wait a little "
                 "or call us.", limit=self._fwo_portal_limit(),
             ))
+        unit, values = self._portal_request_unit(values, commercial)
         address, new_address = self._portal_service_address(values, commercial)
+        if unit and address != unit.service_partner_id:
+            raise ValidationError(self.env._(
+                "%(unit)s is at %(site)s: request its visit at that address.",
+                unit=unit.display_name, site=self._portal_address_label(unit.service_partner_id)))
         description = self._fwo_text(
             values.get("description"), self.env._("Description"), TEXT_LIMITS["description"],
             required=self.env._("Describe the job: what is wrong, what should be done."))
@@ -221,6 +251,7 @@ class FieldWorkOrderPortal(models.Model):
             "description": description,
             "access_instructions": access or False,
             "priority": priority,
+            "equipment_ids": [Command.set(unit.ids)],
             **wishes,
         })
         if images:

@@ -43,6 +43,7 @@ from . import test_demo_week
 from . import test_quote
 from . import test_quote_concurrency
 from . import test_quote_portal
+from . import test_equipment_portal
 from . import test_work_order_billing_rules
 from . import test_work_order_payment
 from . import test_work_order_payment_concurrency
