@@ -4,12 +4,15 @@ from . import field_work_order_sync_pull
 from . import field_work_order_sync_push
 from . import field_work_order_sync_handlers
 from . import field_work_order_sync_quote
+from . import field_work_order_sync_equipment
 from . import field_work_order_sync_price_book
 from . import field_work_order_reference
 from . import field_work_order_material
 from . import field_work_order_labor
 from . import field_work_order_checklist_line
 from . import field_work_order_photo
+from . import field_work_order_equipment
+from . import field_work_order_reading
 from . import field_work_order_quote
 from . import field_work_order_quote_option
 from . import field_work_order_quote_line

@@ -5,7 +5,7 @@ class FieldWorkOrderMaterial(models.Model):
     _name = "field.work.order.material"
     _inherit = ["field.work.order.material", "field.work.order.sync.line.mixin"]
     _sync_wire_fields = ("product_id", "product_uom_qty", "quantity_used", "product_uom_id",
-                         "lot_id")
+                         "lot_id", "equipment_id")
 
     def _sync_wire(self):
         """The ``materials`` of a pulled order."""
@@ -19,4 +19,5 @@ class FieldWorkOrderMaterial(models.Model):
             "quantity_used": line.quantity_used,
             "uom": line.product_uom_id.name or False,
             "lot": lot_names.get(line.lot_id.id, False),
+            "equipment_id": line.equipment_id.id or False,
         } for line in self]

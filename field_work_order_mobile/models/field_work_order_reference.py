@@ -89,6 +89,7 @@ class FieldWorkOrderReference(models.Model):
                        "sync": rule["sync"]}
                 for name, rule in self._fwo_transitions().items()
             },
+            "operation_types": list(self._sync_handlers()),
             "set_fields": list(SITE_FIELDS),
             "photo_kinds": list(PHOTO_KINDS),
             "payment_methods": list(PAYMENT_METHODS),

@@ -67,6 +67,9 @@ class FieldWorkOrderSyncHandlers(models.Model):
             "quote_approve": self._sync_op_quote_approve,
             "quote_send": self._sync_op_quote_send,
             "collect_payment": self._sync_op_collect_payment,
+            # field_work_order_sync_equipment.py
+            "equipment_add": self._sync_op_equipment_add,
+            "reading": self._sync_op_reading,
         }
 
     def _sync_transition(self, name):
@@ -171,8 +174,12 @@ class FieldWorkOrderSyncHandlers(models.Model):
                 max=largest, qty=shown(quantity),
             ))
         lot_name = self._sync_text(payload, "lot_name", required=False)
+        unit = self._sync_equipment_of(order, payload)
         # A line of the order already refers to the product (a foreign key): no need to look it up.
         lines = order.material_ids.filtered(lambda line: line.product_id.id == product_id)
+        if unit:  # the unit's own line, or one nobody used yet (it gets tagged)
+            lines = lines.filtered(lambda line: line.equipment_id == unit or (
+                not line.equipment_id and not line.quantity_used))
         product = lines.product_id[:1] or self.env["product.product"].browse(product_id).exists()
         if not product:
             raise UserError(self.env._("Product %(id)s does not exist.", id=product_id))
@@ -194,11 +201,13 @@ class FieldWorkOrderSyncHandlers(models.Model):
             vals = {"quantity_used": line.quantity_used + quantity}
             if line.lot_id != lot:
                 vals["lot_id"] = lot.id
+            if unit and line.equipment_id != unit:
+                vals["equipment_id"] = unit.id
             line.write(vals)
         else:
             order.env["field.work.order.material"].create({
                 "work_order_id": order.id, "product_id": product.id,
-                "quantity_used": quantity, "lot_id": lot.id,
+                "quantity_used": quantity, "lot_id": lot.id, "equipment_id": unit.id,
             })
 
     def _sync_material_correction(self, order, payload):
@@ -237,8 +246,9 @@ class FieldWorkOrderSyncHandlers(models.Model):
         kind = payload.get("kind", "other")
         if kind not in PHOTO_KINDS:
             raise UserError(self.env._("payload.kind must be one of %(kinds)s.", kinds=", ".join(PHOTO_KINDS)))
+        unit = self._sync_equipment_of(order, payload)
         order.env["field.work.order.photo"].create({
-            "work_order_id": order.id, "kind": kind, "taken_on": at,
+            "work_order_id": order.id, "kind": kind, "taken_on": at, "equipment_id": unit.id,
             "image": self._sync_image(payload, self.env._("photo")),
             "note": self._sync_text(payload, "note", required=False),
         })

@@ -173,6 +173,9 @@ class FieldWorkOrderSyncPull(models.Model):
         quotes = self.env["field.work.order.quote"]._sync_wire_by_order(self)
         price_books = self._sync_price_books(materials)
         payments = self._fwo_payment_info()
+        equipment = self._sync_equipment_by_order()  # field_work_order_sync_equipment.py
+        readings = self.env["field.work.order.reading"]._sync_wire_by_order(
+            self, order="taken_on, id")
         result = []
         for order in self:
             partner, address = order.partner_id, order.service_partner_id
@@ -218,6 +221,8 @@ class FieldWorkOrderSyncPull(models.Model):
                 "quotes": quotes[order.id],
                 "price_book": price_books[order.id],
                 "payment": payments.get(order.id, False),
+                **equipment[order.id],
+                "readings": readings[order.id],
             })
         return result
 

@@ -19,7 +19,7 @@ from odoo.addons.field_work_order.models.field_work_order_policy import rpc_chec
 from .field_work_order_sync_handlers import WIRE_DATETIME, SyncFieldConflict, SyncStateConflict
 
 #: Operations that create a record: their result names it under this key (the log's ``res_id``).
-RESULT_KEYS = {"quote": "quote_id"}
+RESULT_KEYS = {"quote": "quote_id", "equipment_add": "equipment_id"}
 
 _logger = logging.getLogger(__name__)
 
@@ -74,7 +74,10 @@ class FieldWorkOrderSyncPush(models.Model):
         ids = {op.get("order_id") for op in ops if self._fwo_is_id(op.get("order_id"))}
         orders = self.search([("id", "in", list(ids))], order="id") if ids else self.browse()
         types = {op.get("type") for op in ops if isinstance(op.get("type"), str)}
-        fnames = ["name", "state", "create_date", "company_id", "technician_ids", "sync_version"]
+        fnames = ["name", "state", "create_date", "company_id", "technician_ids", "sync_version",
+                  "partner_id", "service_partner_id", "job_type_id"]
+        if types & {"equipment_add", "reading", "material", "photo"}:
+            fnames.append("equipment_ids")
         if "material" in types:
             fnames.append("material_ids")
         if "checklist" in types:

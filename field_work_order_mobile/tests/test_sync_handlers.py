@@ -12,10 +12,10 @@ from .common import SyncCommon
 #: The operation types of docs/sync.md ("Push"), in the order of its table.
 DOCUMENTED_TYPES = ["start", "hold", "resume", "complete", "on_my_way", "note", "material",
                     "labor", "photo", "signature", "checklist", "set", "quote", "quote_approve",
-                    "quote_send", "collect_payment"]
+                    "quote_send", "collect_payment", "equipment_add", "reading"]
 #: The types that are not transitions of the state machine.
 OTHER_TYPES = {"note", "material", "labor", "photo", "signature", "checklist", "set", "quote",
-               "quote_approve", "quote_send", "collect_payment"}
+               "quote_approve", "quote_send", "collect_payment", "equipment_add", "reading"}
 
 
 @tagged("post_install", "-at_install")
