@@ -2,6 +2,7 @@ import { reactive } from "@odoo/owl";
 import { ConnectionLostError, rpc, RPCError } from "@web/core/network/rpc";
 import { AppDatabase, databaseName } from "@field_work_order_mobile/app/store/db";
 import { applyPending } from "@field_work_order_mobile/app/models/job";
+import { unitsById } from "@field_work_order_mobile/app/models/equipment";
 import { NO_RULES } from "@field_work_order_mobile/app/models/rules";
 import { LoginNeededError, OfflineError, OperationQueue, wireTime } from "@field_work_order_mobile/app/store/operation_queue";
 
@@ -116,6 +117,11 @@ export class SyncStore {
     jobView(id) {
         const job = this.jobs.get(id);
         return job && applyPending(job, this.queue.operations, this.user, this.rules);
+    }
+
+    /** Every unit of the pulled jobs' sites, and those added on the phone, by id (the find screen's data). */
+    get units() {
+        return unitsById(this.jobViews);
     }
 
     /** The queued operations of a job the server refused (error or conflict). */
