@@ -118,22 +118,24 @@ def phone_shots(browser, base, db, units):
     page = context.new_page()
     login(page, base, "tech1", "tech1", landing="**/field-service")
     page.click(f".o_fwo_job_card:has-text('{name}')")
-    page.wait_for_selector(".o_fwo_job .o_fwo_equipment")
-    page.click(f".o_fwo_equipment:has-text('{units[0]['name']}')")
-    page.wait_for_selector(".o_fwo_equipment_page .o_fwo_equipment_history")
+    card = page.locator(f".o_fwo_unit_card[data-unit-id='{units[0]['id']}']")
+    card.locator(".o_fwo_unit_link").click()
+    page.wait_for_selector(".o_fwo_unit_screen .o_fwo_unit_history")
     save(page, "app-equipment")
-    page.click(".o_fwo_back")
-    page.click(f".o_fwo_equipment:has-text('{units[0]['name']}') .o_fwo_readings_open")
-    inputs = page.locator(".o_fwo_reading_value")
-    inputs.nth(0).fill("72")
-    inputs.nth(1).fill("94")  # above the expected range: flagged at once
-    page.wait_for_selector(".o_fwo_reading_out_of_range")
+    page.click(".o_fwo_unit_screen .o_fwo_back")
+    card.locator(".o_fwo_readings_open").click()
+    values = card.locator(".o_fwo_reading_value")
+    values.nth(0).fill("72")
+    values.nth(1).fill("94")  # above the expected range: flagged at once
+    card.locator(".o_fwo_reading_flag").wait_for()
+    scroll_to(page, f".o_fwo_unit_card[data-unit-id='{units[0]['id']}']")
     save(page, "app-readings")
-    page.click(".o_fwo_back")
-    page.click(".o_fwo_add_equipment")
-    page.fill(".o_fwo_equipment_name", "Ice machine")
-    page.fill(".o_fwo_equipment_serial", "IM-20931")
-    page.fill(".o_fwo_equipment_location", "Kitchen, under the counter")
+    card.locator(".o_fwo_readings_save").click()
+    page.click(".o_fwo_add_unit")
+    page.fill(".o_fwo_unit_name_input", "Ice machine")
+    page.fill(".o_fwo_unit_serial_input", "IM-20931")
+    page.fill(".o_fwo_unit_location_input", "Kitchen, under the counter")
+    scroll_to(page, ".o_fwo_unit_form")
     save(page, "app-equipment-add")
     context.close()
 
@@ -143,12 +145,17 @@ def portal_shots(browser, base, units):
     page = browser.new_page(viewport=DESKTOP)
     login(page, base, "customer", "customer", landing="**/my**")
     page.goto(f"{base}/my/equipment")
-    page.wait_for_selector(f"a[href^='/my/equipment/{units[0]['id']}']", timeout=30000)
+    page.wait_for_selector(".fwo_portal_units .fwo_portal_unit", timeout=30000)
     save(page, "portal-equipment-list")
     page.goto(f"{base}/my/equipment/{units[0]['id']}")
-    page.wait_for_selector("a[href*='/my/work-orders/request']", timeout=30000)
+    page.wait_for_selector(".fwo_portal_unit_request", timeout=30000)
     save(page, "portal-equipment", full=True)
     page.close()
+
+
+def scroll_to(page, selector):
+    """Scroll the element to the top of the phone's screen, below the app's status bar."""
+    page.locator(selector).evaluate("el => { el.scrollIntoView(); window.scrollBy(0, -64); }")
 
 
 def main():
