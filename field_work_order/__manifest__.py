@@ -27,10 +27,13 @@
         "views/field_work_order_agreement_views.xml",
         "views/field_work_order_dispatch_views.xml",
         "views/field_work_order_menus.xml",
+        "views/field_work_order_equipment_views.xml",
+        "views/res_partner_views.xml",
         "data/res_users_data.xml",
         "views/field_work_order_quote_views.xml",
         "report/field_work_order_templates.xml",
         "report/field_work_order_reports.xml",
+        "report/field_work_order_equipment_templates.xml",
         "report/field_work_order_analysis_views.xml",
         "views/field_work_order_portal_templates.xml",
         "views/field_work_order_portal_equipment_templates.xml",
@@ -42,6 +45,7 @@
         "demo/field_work_order_demo.xml",
         "demo/field_work_order_demo_dispatch.xml",
         "demo/field_work_order_demo_quotes.xml",
+        "demo/field_work_order_demo_equipment.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -50,3 +50,4 @@ from . import account_fiscal_position
 from . import account_move
 from . import account_payment
 from . import ir_attachment
+from . import res_partner

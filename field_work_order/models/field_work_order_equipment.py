@@ -1,5 +1,9 @@
+import base64
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+
+from .field_work_order_policy import rpc_checked
 
 
 class FieldWorkOrderEquipment(models.Model):
@@ -76,6 +80,9 @@ class FieldWorkOrderEquipment(models.Model):
     reading_ids = fields.One2many(
         "field.work.order.reading", "equipment_id", string="Readings", readonly=True
     )
+    reading_count = fields.Integer(compute="_compute_history_counts", string="Readings")
+    material_count = fields.Integer(compute="_compute_history_counts", string="Parts Replaced")
+    photo_count = fields.Integer(compute="_compute_history_counts", string="Photos")
 
     _sql_constraints = [
         ("warranty_after_install",
@@ -131,6 +138,19 @@ class FieldWorkOrderEquipment(models.Model):
         for unit in self:
             unit.order_count = counts.get(unit, 0)
 
+    def _compute_history_counts(self):
+        """The smart buttons' counts: one grouped query per kind of history, not per unit."""
+        counts = {}
+        for fname, model in (("reading_count", "field.work.order.reading"),
+                             ("material_count", "field.work.order.material"),
+                             ("photo_count", "field.work.order.photo")):
+            counts[fname] = dict(self.env[model]._read_group(
+                [("equipment_id", "in", self.ids)], ["equipment_id"], ["__count"]
+            )) if self.ids else {}
+        for unit in self:
+            for fname, by_unit in counts.items():
+                unit[fname] = by_unit.get(unit, 0)
+
     @api.constrains("serial_number", "product_id", "company_id")
     def _check_serial_number(self):
         units = self.filtered("serial_number")
@@ -182,6 +202,17 @@ class FieldWorkOrderEquipment(models.Model):
                 unit._fwo_check_technician_site(unit.service_partner_id)
         return super().write(vals)
 
+    @rpc_checked
+    def action_archive(self):
+        """Retire the unit: it keeps its history and gets no more visits."""
+        super().action_archive()
+        return True  # XML-RPC cannot marshal Odoo's None, and would fault after the commit
+
+    @rpc_checked
+    def action_unarchive(self):
+        super().action_unarchive()
+        return True
+
     def unlink(self):
         self._fwo_check_dispatcher(self.env._("delete equipment (retire it instead)"))
         return super().unlink()
@@ -213,6 +244,60 @@ class FieldWorkOrderEquipment(models.Model):
                 "A technician can add or change units only at the site of one of their open "
                 "work orders."
             ))
+
+    def _fwo_history_action(self, xmlid, name, domain, **values):
+        """A window on the unit's history, read with the caller's rights."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action.update(name=name, domain=domain, context={"create": False}, **values)
+        return action
+
+    @rpc_checked
+    def action_view_orders(self):
+        return self._fwo_history_action(
+            "field_work_order.field_work_order_action",
+            self.env._("Visits of %(unit)s", unit=self.display_name),
+            [("equipment_ids", "in", self.ids)],
+        )
+
+    @rpc_checked
+    def action_view_readings(self):
+        return self._fwo_history_action(
+            "field_work_order.field_work_order_reading_action",
+            self.env._("Readings of %(unit)s", unit=self.display_name),
+            [("equipment_id", "=", self.id)],
+        )
+
+    @rpc_checked
+    def action_view_materials(self):
+        return self._fwo_history_action(
+            "field_work_order.field_work_order_material_action_equipment",
+            self.env._("Parts Replaced in %(unit)s", unit=self.display_name),
+            [("equipment_id", "=", self.id)],
+        )
+
+    @rpc_checked
+    def action_view_photos(self):
+        return self._fwo_history_action(
+            "field_work_order.field_work_order_photo_action_equipment",
+            self.env._("Photos of %(unit)s", unit=self.display_name),
+            [("equipment_id", "=", self.id)],
+        )
+
+    def _fwo_label_url(self):
+        """What the unit's QR label opens: ``/fwo/equipment/<id>`` sends each user on to
+        their own screen of the unit."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/fwo/equipment/{self.id}"
+
+    def _fwo_label_qr_src(self):
+        """The label's QR code as a data URI (the PDF fetches nothing)."""
+        self.ensure_one()
+        png = self.env["ir.actions.report"].barcode(
+            "QR", self._fwo_label_url(), width=300, height=300, quiet=False, barLevel="M",
+        )
+        return f"data:image/png;base64,{base64.b64encode(png).decode()}"
 
     def _compute_access_url(self):
         for unit in self:

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class FieldWorkOrder(models.Model):
@@ -21,6 +22,10 @@ class FieldWorkOrder(models.Model):
         string="Units Under Warranty",
         help="The order's units under warranty on its scheduled day (today when unplanned).",
     )
+    warranty_warning = fields.Char(
+        compute="_compute_warranty_equipment_ids",
+        help="Tells the dispatcher which units of the order are under warranty, and until when.",
+    )
 
     @api.depends("reading_ids.out_of_range")
     def _compute_out_of_range_count(self):
@@ -31,6 +36,13 @@ class FieldWorkOrder(models.Model):
     def _compute_warranty_equipment_ids(self):
         for order in self:
             day = order.scheduled_start and order.scheduled_start.date()
-            order.warranty_equipment_ids = [
-                unit.id for unit in order.equipment_ids if unit._fwo_under_warranty(day)
-            ]
+            units = order.equipment_ids.browse(
+                [unit.id for unit in order.equipment_ids if unit._fwo_under_warranty(day)]
+            )
+            order.warranty_equipment_ids = units
+            order.warranty_warning = " ".join(
+                self.env._(
+                    "%(unit)s is under warranty until %(date)s.", unit=unit.display_name,
+                    date=format_date(self.env, unit.warranty_end),
+                ) for unit in units
+            )

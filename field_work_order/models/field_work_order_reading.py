@@ -1,5 +1,10 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_repr
 
 
 class FieldWorkOrderReading(models.Model):
@@ -92,7 +97,49 @@ class FieldWorkOrderReading(models.Model):
         readings = super().create(vals_list)
         if self._fwo_restricted():
             readings.work_order_id._check_open_for_technicians()
+        readings._fwo_flag_out_of_range()
         return readings
+
+    def _fwo_flag_out_of_range(self):
+        """Tell the dispatcher, once per order and batch, which new readings are out of range.
+
+        One note on the order naming them, and a To-Do for the order's creator when they
+        dispatch. Runs after the caller's own checks passed (the readings are created).
+        """
+        flagged = self.filtered("out_of_range")
+        if not flagged:
+            return
+        by_order = defaultdict(list)
+        for reading in flagged:
+            by_order[reading.work_order_id].append(reading)
+        orders = flagged.work_order_id
+        dispatchers = self.env["res.users"].sudo().search([
+            ("id", "in", orders.create_uid.ids),
+            ("groups_id", "in", self.env.ref("field_work_order.group_dispatcher").id),
+        ])
+        for order, readings in by_order.items():
+            items = Markup().join(
+                Markup("<li>%s</li>") % reading._fwo_out_of_range_text() for reading in readings
+            )
+            body = Markup("%s<ul>%s</ul>") % (
+                self.env._("Readings out of range on %(order)s:", order=order.name), items,
+            )
+            order = order.sudo()
+            order.message_post(body=body, subtype_xmlid="mail.mt_note")
+            if order.create_uid in dispatchers:
+                order.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=order.create_uid.id,
+                    summary=self.env._("Readings out of range"), note=body,
+                )
+
+    def _fwo_out_of_range_text(self):
+        self.ensure_one()
+        return self.env._(
+            "%(unit)s: %(name)s %(value)s %(uom)s (expected %(min)s to %(max)s)",
+            unit=self.equipment_id.display_name, name=self.name,
+            value=float_repr(self.value, 2), uom=self.uom or "",
+            min=float_repr(self.min_value, 2), max=float_repr(self.max_value, 2),
+        )
 
     def write(self, vals):
         self._fwo_check_write(vals)

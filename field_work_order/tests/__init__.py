@@ -12,6 +12,7 @@ from . import test_access_matrix_downloads
 from . import test_access_matrix_dispatch
 from . import test_access_matrix_quotes
 from . import test_access_matrix_payments
+from . import test_access_matrix_equipment
 from . import test_access_matrix
 from . import test_policy_rpc
 from . import test_work_order_planning
@@ -48,3 +49,4 @@ from . import test_work_order_billing_rules
 from . import test_work_order_payment
 from . import test_work_order_payment_concurrency
 from . import test_equipment_work
+from . import test_equipment

@@ -11,6 +11,7 @@ from . import (
     test_access_matrix_agreements,
     test_access_matrix_dispatch,
     test_access_matrix_downloads,
+    test_access_matrix_equipment,
     test_access_matrix_lines,
     test_access_matrix_orders,
     test_access_matrix_payments,
@@ -27,6 +28,7 @@ ROWS = [
     *test_access_matrix_dispatch.ROWS,
     *test_access_matrix_quotes.ROWS,
     *test_access_matrix_payments.ROWS,
+    *test_access_matrix_equipment.ROWS,
 ]
 
 
