@@ -42,7 +42,7 @@ class TestSyncEquipment(SyncCommon, HttpCase):
             {"name": "Boiler", "partner_id": cls.customer.id, "service_partner_id": cls.site.id,
              "serial_number": "B-1", "product_id": cls.filter.id, "warranty_end": "2020-01-01"},
             {"name": "Old chiller", "partner_id": cls.customer.id,
-             "service_partner_id": cls.site.id, "active": False},
+             "service_partner_id": cls.site.id, "serial_number": "CH-1", "active": False},
         ])
         cls.greenleaf = env["res.partner"].create({"name": "Greenleaf Bakery", "is_company": True})
         cls.oven = Equipment.create({"name": "Oven", "partner_id": cls.greenleaf.id,
@@ -144,15 +144,18 @@ class TestSyncEquipment(SyncCommon, HttpCase):
         conflict, refused = self.push(self.tech, add, reading)
         self.assertEqual((conflict["status"], conflict["equipment_id"]), ("conflict", False))
         self.assertIn("The serial number C-4471 is already used by the unit Rooftop condenser "
-                      "(C-4471) at Acme Offices, Annex", conflict["message"])
+                      "(C-4471) at ", conflict["message"])
         self.assertEqual(refused["status"], "error")
         self.assertIn("added no unit (it was refused)", refused["message"])
         self.assertEqual((self.units(), self.order.equipment_ids, len(self.order.reading_ids)),
                          (before, self.condenser, 0))
         self.assertEqual(self.order.sync_version, version)
         # Retired units keep their serial; the same serial on another product is another unit.
-        clash, = self.push(self.tech, self.add_op(serial_number="B-1", product_id=self.filter.id))
-        self.assertEqual(clash["status"], "conflict")
+        retired, clash = self.push(
+            self.tech, self.add_op(serial_number="CH-1"),
+            self.add_op(serial_number="B-1", product_id=self.filter.id))
+        self.assertEqual((retired["status"], clash["status"]), ("conflict", "conflict"))
+        self.assertIn("already used by the unit Old chiller (CH-1)", retired["message"])
         other, = self.push(self.tech, self.add_op(serial_number="B-1"))
         self.assertEqual(other["status"], "applied", other["message"])
         self.assertEqual(self.units(), before + 1)
@@ -297,10 +300,16 @@ class TestSyncEquipment(SyncCommon, HttpCase):
             "value": 58.0, "uom": "psi", "min_value": 60.0, "max_value": 80.0, "has_range": True,
             "out_of_range": True, "taken_on": taken["at"],
         }])
-        # The done visit shows the order's unit in its own payload, without itself in the history.
+        # The done visit's own copy: the other visit of the unit is this open order.
         past = next(o for o in pulled["orders"] if o["id"] == self.past.id)
         self.assertEqual(past["equipment_ids"], self.condenser.ids)
-        self.assertEqual(past["equipment"][0]["history"], [])
+        self.assertEqual(past["equipment"][0]["history"], [{
+            "order_id": self.order.id, "name": self.order.name, "date": "2030-01-15 09:00:00",
+            "job_type": "Cooler Service", "state": "in_progress",
+            "readings": [{"name": "Suction pressure", "value": 58.0, "uom": "psi",
+                          "out_of_range": True}],
+            "parts": [],
+        }])
         # The published rules list the operations.
         reference, error = self.call(self.tech, "field.work.order", "sync_reference", [],
                                      {"limit": 1})
@@ -316,7 +325,7 @@ class TestSyncEquipment(SyncCommon, HttpCase):
         self.assertEqual(set(orders), {self.order.id})  # not the done visit, not Greenleaf's
         self.assertEqual(orders[self.order.id]["equipment"][0]["location_note"], "Roof, west side")
         self.age()
-        # A unit moved to another site re-sends the orders of both sites; a new one too.
+        # A new unit at another site re-sends that site's open orders.
         self.env["field.work.order.equipment"].with_user(self.dispatcher).create({
             "name": "Fryer", "partner_id": self.greenleaf.id,
         })
