@@ -124,9 +124,16 @@ export class FieldServiceApp extends Component {
         this.nav.routeOpen = false;
     }
 
-    /** A unit's page, over whatever screen was open: back returns to it. */
-    openUnit(id) {
-        browser.location.hash = `/equipment/${id}`;
+    /**
+     * A unit's page, over whatever screen was open: back returns to it. From
+     * the find screen, the page takes its place: back skips the search.
+     */
+    openUnit(id, { replace = false } = {}) {
+        if (replace) {
+            browser.history.replaceState(browser.history.state, "", `#/equipment/${id}`);
+        } else {
+            browser.location.hash = `/equipment/${id}`;
+        }
         Object.assign(this.nav, { unitId: id, findOpen: false });
     }
 

@@ -9,7 +9,7 @@ import { formatDay, formatReading, formatWhen, warrantyBadge } from "@field_work
  */
 export class UnitScreen extends Component {
     static template = "field_work_order_mobile.UnitScreen";
-    static props = { store: Object, unitId: [Number, String], onBack: Function };
+    static props = { store: Object, unitId: { type: [Number, String] }, onBack: Function };
 
     setup() {
         this.storeState = useState(this.props.store.state); // redraw after a sync
