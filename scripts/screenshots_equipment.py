@@ -2,16 +2,17 @@
 
 Usage: .venv/bin/python scripts/screenshots_equipment.py [BASE_URL [DB [GROUP...]]]
 (default http://localhost:8069, the run command's database fwo_demo, and every group:
-office, labels, phone, portal). It uses the demo site with four units (the bakery's), and
+phone, portal, office, labels). It uses the demo site with four units (the bakery's), and
 adds a job for the demo technician (tech1) at that site about two of its units, started,
-on which the phone screenshots record readings and add a unit: run it on a demo database
-made for screenshots. Writes docs/images/equipment-*.png, job-type-readings.png,
+on which the phone records two readings (one out of range) and starts adding a unit: run
+it on a demo database made for screenshots. Writes docs/images/equipment-*.png, job-type-readings.png,
 app-equipment*.png, app-readings.png and portal-equipment*.png.
 """
 
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -68,8 +69,9 @@ def started_job(base, db, units):
     return dispatcher("field.work.order", "read", [order], ["name"])[0]["name"]
 
 
-def office_shots(browser, base, admin, units):
-    """Kanban, a unit's form and readings graph, the job type's Readings tab (dispatcher)."""
+def office_shots(browser, base, admin, units, order_name):
+    """Kanban, a unit's form and readings graph, the job type's Readings tab, the order's
+    Equipment tab with its warranty and out-of-range notices (dispatcher)."""
     page = browser.new_page(viewport=DESKTOP)
     login(page, base, "dispatcher", "dispatcher")
     action = f"{base}/odoo/action-{window_action(admin, EQUIPMENT)}"
@@ -85,9 +87,15 @@ def office_shots(browser, base, admin, units):
     job_type = admin("field.work.order.job.type", "search", [["reading_ids", "!=", False]],
                      limit=1, order="id")[0]
     page.goto(f"{base}/odoo/action-field_work_order.field_work_order_job_type_action/{job_type}")
-    page.click(".o_notebook .nav-link:has-text('Readings')")
+    page.click(".o_notebook a[name='readings']")
     page.wait_for_selector(".o_field_widget[name='reading_ids'] .o_data_row")
     save(page, "job-type-readings")
+    if order_name:
+        order = admin("field.work.order", "search", [["name", "=", order_name]])[0]
+        page.goto(f"{base}/odoo/action-field_work_order.field_work_order_action/{order}")
+        page.click(".o_notebook a[name='equipment']")
+        page.wait_for_selector(".o_field_widget[name='reading_ids'] .o_data_row")
+        save(page, "equipment-order")
     page.close()
 
 
@@ -125,12 +133,13 @@ def phone_shots(browser, base, db, units):
     page.click(".o_fwo_unit_screen .o_fwo_back")
     card.locator(".o_fwo_readings_open").click()
     values = card.locator(".o_fwo_reading_value")
-    values.nth(0).fill("72")
-    values.nth(1).fill("94")  # above the expected range: flagged at once
+    values.nth(0).fill("58")  # below the expected 60-80 psi: flagged at once
+    values.nth(1).fill("14")
     card.locator(".o_fwo_reading_flag").wait_for()
     scroll_to(page, f".o_fwo_unit_card[data-unit-id='{units[0]['id']}']")
     save(page, "app-readings")
     card.locator(".o_fwo_readings_save").click()
+    card.locator(".o_fwo_reading_out").first.wait_for()
     page.click(".o_fwo_add_unit")
     page.fill(".o_fwo_unit_name_input", "Ice machine")
     page.fill(".o_fwo_unit_serial_input", "IM-20931")
@@ -138,6 +147,17 @@ def phone_shots(browser, base, db, units):
     scroll_to(page, ".o_fwo_unit_form")
     save(page, "app-equipment-add")
     context.close()
+    return name
+
+
+def synced(admin, order_name):
+    """Wait until the app has sent the job's readings: the unit's graph shows today's."""
+    for _ in range(60):
+        if admin("field.work.order.reading", "search_count",
+                 [["work_order_id.name", "=", order_name]]) >= 2:
+            return
+        time.sleep(1)
+    raise RuntimeError("The readings taken on the phone never reached Odoo.")
 
 
 def portal_shots(browser, base, units):
@@ -167,14 +187,16 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = launch(p)
-        if "office" in groups:
-            office_shots(browser, base, admin, units)
-        if "labels" in groups:
-            label_sheet(browser, base, admin, units)
+        order_name = None
         if "phone" in groups:
-            phone_shots(browser, base, db, units)
+            order_name = phone_shots(browser, base, db, units)
+            synced(admin, order_name)
         if "portal" in groups:
             portal_shots(browser, base, units)
+        if "office" in groups:
+            office_shots(browser, base, admin, units, order_name)
+        if "labels" in groups:
+            label_sheet(browser, base, admin, units)
         browser.close()
 
 
