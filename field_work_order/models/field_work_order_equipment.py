@@ -151,26 +151,33 @@ class FieldWorkOrderEquipment(models.Model):
             for fname, by_unit in counts.items():
                 unit[fname] = by_unit.get(unit, 0)
 
-    @api.constrains("serial_number", "product_id", "company_id")
-    def _check_serial_number(self):
-        units = self.filtered("serial_number")
-        if not units:
+    def _fwo_check_serials(self, keys):
+        """Refuse a serial another unit of the same product (or without one) of the company
+        has, retired units included, before the unique index would: its error names no unit.
+
+        ``keys``: the (company id, product id, serial) each unit is about to have.
+        """
+        keys = [(company, product or False, serial) for company, product, serial in keys if serial]
+        if not keys:
             return
-        clashes = self.sudo().search([
-            ("serial_number", "in", units.mapped("serial_number")),
-            ("company_id", "in", units.company_id.ids),
-            ("id", "not in", units.ids),
-            ("active", "in", (True, False)),
+        wanted = set()
+        for key in keys:
+            if key in wanted:
+                raise ValidationError(self.env._(
+                    "The serial number %(serial)s is given to two units.", serial=key[2],
+                ))
+            wanted.add(key)
+        clashes = self.sudo().with_context(active_test=False).search([
+            ("serial_number", "in", [serial for _company, _product, serial in keys]),
+            ("company_id", "in", [company for company, _product, _serial in keys]),
+            ("id", "not in", self.ids),
         ])
-        for unit in units:
-            for other in clashes:
-                if (other.serial_number == unit.serial_number
-                        and other.product_id == unit.product_id
-                        and other.company_id == unit.company_id):
-                    raise ValidationError(self.env._(
-                        "The serial number %(serial)s is already used by the unit %(unit)s.",
-                        serial=unit.serial_number, unit=other.display_name,
-                    ))
+        for other in clashes:
+            if (other.company_id.id, other.product_id.id, other.serial_number) in wanted:
+                raise ValidationError(self.env._(
+                    "The serial number %(serial)s is already used by the unit %(unit)s.",
+                    serial=other.serial_number, unit=other.display_name,
+                ))
 
     @api.constrains("partner_id", "service_partner_id")
     def _check_site(self):
@@ -191,8 +198,14 @@ class FieldWorkOrderEquipment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in self._fwo_vals_list(vals_list):
+        vals_list = self._fwo_vals_list(vals_list)
+        for vals in vals_list:
             self._fwo_check_technician_create(vals)
+        company = self.default_get(["company_id"]).get("company_id")
+        self._fwo_check_serials([
+            (vals.get("company_id") or company, vals.get("product_id"), vals.get("serial_number"))
+            for vals in vals_list
+        ])
         return super().create(vals_list)
 
     def write(self, vals):
@@ -200,6 +213,11 @@ class FieldWorkOrderEquipment(models.Model):
         if self._fwo_restricted():
             for unit in self:
                 unit._fwo_check_technician_site(unit.service_partner_id)
+        if {"serial_number", "product_id", "company_id"}.intersection(vals):
+            self._fwo_check_serials([(
+                vals.get("company_id", unit.company_id.id), vals.get("product_id", unit.product_id.id),
+                vals.get("serial_number", unit.serial_number),
+            ) for unit in self])
         return super().write(vals)
 
     @rpc_checked
