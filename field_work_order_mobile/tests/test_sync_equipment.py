@@ -241,23 +241,26 @@ class TestSyncEquipment(SyncCommon, HttpCase):
                                              "equipment_ref": add["uuid"]}),
             self.op(self.order, "material", {"product_id": self.filter.id, "quantity": 1,
                                              "equipment_id": self.condenser.id}),
+            self.op(self.order, "material", {"product_id": self.filter.id, "quantity": 3}),
             self.op(self.order, "photo", {"image": self.png, "kind": "after",
                                           "equipment_ref": add["uuid"]}),
             self.op(self.order, "photo", {"image": self.png}),
         )
-        self.assertEqual([r["status"] for r in results], ["applied"] * 7,
+        self.assertEqual([r["status"] for r in results], ["applied"] * 8,
                          [r["message"] for r in results])
         ice = self.env["field.work.order.equipment"].browse(results[0]["equipment_id"])
-        # The planned line (2) went into the condenser; the others are lines of their own.
+        # The planned line (2) went into the condenser; the others are lines of their own, and
+        # a part without a unit never goes into a unit's line.
+        none = self.env["field.work.order.equipment"]
         self.assertEqual(
             [(m.product_uom_qty, m.quantity_used, m.equipment_id) for m in self.order.material_ids],
-            [(2.0, 2.0, self.condenser), (0.0, 2.0, self.boiler), (0.0, 0.5, ice)],
+            [(2.0, 2.0, self.condenser), (0.0, 2.0, self.boiler), (0.0, 0.5, ice), (0.0, 3.0, none)],
         )
         self.assertEqual([(p.kind, p.equipment_id) for p in self.order.photo_ids],
-                         [("after", ice), ("other", self.env["field.work.order.equipment"])])
+                         [("after", ice), ("other", none)])
         data = self.pull(self.tech)[0][self.order.id]
         self.assertEqual([m["equipment_id"] for m in data["materials"]],
-                         [self.condenser.id, self.boiler.id, ice.id])
+                         [self.condenser.id, self.boiler.id, ice.id, False])
         self.assertEqual([p["equipment_id"] for p in data["photos"]], [ice.id, False])
 
     def test_pull_carries_units_history_definitions_and_readings(self):
