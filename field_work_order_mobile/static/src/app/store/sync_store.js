@@ -235,11 +235,14 @@ export class SyncStore {
             cursor = page.cursor;
             const reset = page.reset;
             const removed = page.removed || [];
-            // An order already held at that version or newer is kept, but its `history` is taken from
-            // every delivery: it is not part of the version (docs/sync.md).
+            // An order already held at that version or newer is kept, but its `history` and its units
+            // (their last visits) are taken from every delivery: they are not part of the version
+            // (docs/sync.md).
             const incoming = page.orders.map((order) => {
                 const cached = !reset && this.jobs.get(order.id);
-                return cached && cached.version >= order.version ? { ...cached, history: order.history } : order;
+                return cached && cached.version >= order.version
+                    ? { ...cached, history: order.history, equipment: order.equipment ?? cached.equipment }
+                    : order;
             });
             await this.db.transaction(["jobs", "meta"], "readwrite", (s) => {
                 if (reset) {
