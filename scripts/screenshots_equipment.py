@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python scripts/screenshots_equipment.py [BASE_URL [DB [GROUP...]]]
 (default http://localhost:8069, the run command's database fwo_demo, and every group:
-phone, portal, office, labels). It uses the demo site with four units (the bakery's), and
+phone, office, labels, portal). It uses the demo site with four units (the bakery's), and
 adds a job for the demo technician (tech1) at that site about two of its units, started,
 on which the phone records two readings (one out of range) and starts adding a unit: run
 it on a demo database made for screenshots. Writes docs/images/equipment-*.png, job-type-readings.png,
@@ -129,6 +129,7 @@ def phone_shots(browser, base, db, units):
     card = page.locator(f".o_fwo_unit_card[data-unit-id='{units[0]['id']}']")
     card.locator(".o_fwo_unit_link").click()
     page.wait_for_selector(".o_fwo_unit_screen .o_fwo_unit_history")
+    page.evaluate("window.scrollTo(0, 0)")
     save(page, "app-equipment")
     page.click(".o_fwo_unit_screen .o_fwo_back")
     card.locator(".o_fwo_readings_open").click()
@@ -191,12 +192,12 @@ def main():
         if "phone" in groups:
             order_name = phone_shots(browser, base, db, units)
             synced(admin, order_name)
-        if "portal" in groups:
-            portal_shots(browser, base, units)
         if "office" in groups:
             office_shots(browser, base, admin, units, order_name)
         if "labels" in groups:
             label_sheet(browser, base, admin, units)
+        if "portal" in groups:
+            portal_shots(browser, base, units)
         browser.close()
 
 
