@@ -1,7 +1,7 @@
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .field_work_order_policy import rpc_checked
 
@@ -230,6 +230,17 @@ class FieldWorkOrderEquipment(models.Model):
     def action_unarchive(self):
         super().action_unarchive()
         return True
+
+    @api.model
+    def action_share(self):
+        """Odoo's Share wizard (the unit's portal link by email): the dispatchers' to send."""
+        active_id = self.env.context.get("active_id")
+        unit = self.browse(active_id).exists() if self._fwo_is_id(active_id) else self.browse()
+        if not unit or self.env.context.get("active_model") != self._name:
+            raise UserError(self.env._("Open a unit to share it."))
+        unit.check_access("read")
+        self._fwo_check_dispatcher(self.env._("share equipment"))
+        return super().action_share()
 
     def unlink(self):
         self._fwo_check_dispatcher(self.env._("delete equipment (retire it instead)"))

@@ -47,6 +47,19 @@ class TestAccessMatrixCoverage(TransactionCase):
         self.assertFalse(sorted(actions - in_matrix), "actions of field.work.order missing from ROWS")
         self.assertTrue({"action_start", "action_archive"} <= actions)  # the scan sees both kinds
 
+    def test_every_equipment_action_is_in_the_matrix(self):
+        model_class = type(self.env["field.work.order.equipment"])
+        actions = {
+            name for name in dir(model_class)
+            if name.startswith("action_") and callable(getattr(model_class, name))
+        }
+        in_matrix = {
+            spec.method for _label, spec, _expected in ROWS
+            if isinstance(spec, Call) and spec.model == "field.work.order.equipment"
+        }
+        self.assertFalse(sorted(actions - in_matrix), "actions of the equipment missing from ROWS")
+        self.assertTrue({"action_view_orders", "action_share"} <= actions)
+
 
 
 @tagged("post_install", "-at_install")

@@ -101,15 +101,30 @@ ROWS = [
         observe=observe_fields(lambda t: t.unit, ["active"]),
         expect=(False,), check=lambda t, role, result: result is True, names=("active",),
     ), allow("D")),
+    ("equipment: action_unarchive (a retired unit back in service)", Call(
+        UNIT, "action_unarchive", lambda t: [[t.unit_retired.id]],
+        observe=observe_fields(lambda t: t.unit_retired, ["active"]),
+        expect=(True,), check=lambda t, role, result: result is True, names=("active",),
+    ), allow("D")),
+    ("equipment: action_share (Odoo's Share wizard: the portal link by email)", Call(
+        UNIT, "action_share", [], lambda t: {"context": {"active_id": t.unit.id, "active_model": UNIT}},
+        check=lambda t, role, result: result.get("res_model") == "portal.share",
+        names=("dispatcher",),
+    ), allow("D")),
     ("equipment: unlink", Call(
         UNIT, "unlink", lambda t: [[t.unit.id]],
         observe=exists(lambda t: t.unit), expect=(False,), names=("dispatcher",),
     ), allow("D")),
-    ("equipment: action_view_readings (its graph)", Call(
-        UNIT, "action_view_readings", lambda t: [[t.unit.id]],
-        check=lambda t, role, result: result.get("res_model") == READING,
+    *((f"equipment: {method} ({what})", Call(
+        UNIT, method, lambda t: [[t.unit.id]],
+        check=lambda t, role, result, model=model: result.get("res_model") == model,
         names=("equipment",),
-    ), allow(*SEEN_BY)),
+    ), allow(*SEEN_BY)) for method, what, model in (
+        ("action_view_orders", "its visits", "field.work.order"),
+        ("action_view_readings", "its graph", READING),
+        ("action_view_materials", "parts replaced", "field.work.order.material"),
+        ("action_view_photos", "its photos", "field.work.order.photo"),
+    )),
     ("contact: read its equipment counts", Call(
         "res.partner", "read",
         lambda t: [[t.customer.id], ["fwo_equipment_count", "fwo_site_equipment_count"]],
@@ -207,6 +222,9 @@ class TestAccessMatrixEquipment(AccessMatrixCase):
         }).with_env(env)
         cls.unit_p = Unit.create({
             "name": "Matrix Water Heater", "partner_id": cls.portal.partner_id.id,
+        }).with_env(env)
+        cls.unit_retired = Unit.create({
+            "name": "Matrix Old Boiler", "partner_id": cls.customer.id, "active": False,
         }).with_env(env)
         Unit.create({"name": "Matrix Annex Boiler", "partner_id": cls.customer.id,
                      "service_partner_id": cls.site2.id})
