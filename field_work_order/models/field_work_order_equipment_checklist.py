@@ -39,8 +39,10 @@ class FieldWorkOrder(models.Model):
         """
         vals_list = []
         for order, units in units_by_order.items():
+            if not units or order.state in (*CLOSED_STATES, "cancelled"):
+                continue
             items = order.job_type_id.checklist_template_ids.filtered("per_equipment")
-            if not units or not items or order.state in (*CLOSED_STATES, "cancelled"):
+            if not items:
                 continue
             existing = {
                 (line.equipment_id.id, line.name) for line in order.checklist_ids if line.equipment_id
