@@ -528,8 +528,12 @@ class SyncClient:
         product_id: int,
         quantity: float,
         lot_name: str | None = None,
+        equipment: int | str | Operation | None = None,
     ) -> Operation:
-        """Queue used material; it adds to the order's line for that product."""
+        """Queue used material; it adds to the order's line for that product.
+
+        ``equipment``: the unit the part went into (see :meth:`reading`).
+        """
         _positive_id(product_id, "product_id")
         if (isinstance(quantity, bool) or not isinstance(quantity, (int, float))
                 or not math.isfinite(quantity) or quantity <= 0):
@@ -540,6 +544,8 @@ class SyncClient:
                 f"quantity {quantity!r} is more than the server takes ({rules.max_quantity:,.0f})"
             )
         payload = {"product_id": product_id, "quantity": quantity, "lot_name": lot_name or False}
+        if equipment is not None:
+            payload.update(self._unit_ref(order, equipment))
         return self._enqueue(order, "material", payload, rules)
 
     def correct_material(self, order: int | str, line_id: int, quantity_used: float) -> Operation:
@@ -586,15 +592,24 @@ class SyncClient:
         return self._enqueue(order, "labor", payload, rules)
 
     def photo(
-        self, order: int | str, image: bytes | str | Path, kind: str = "other"
+        self,
+        order: int | str,
+        image: bytes | str | Path,
+        kind: str = "other",
+        equipment: int | str | Operation | None = None,
     ) -> Operation:
-        """Queue a photo from a file path or raw bytes; ``kind`` is one the server lists."""
+        """Queue a photo from a file path or raw bytes; ``kind`` is one the server lists.
+
+        ``equipment``: the unit the photo shows (see :meth:`reading`).
+        """
         rules = self._rules()
         if kind not in rules.photo_kinds:
             raise InvalidOperationError(
                 f"photo kind must be one of {', '.join(rules.photo_kinds)}, got {kind!r}"
             )
         payload = {"image": _image_b64(image, "photo"), "kind": kind}
+        if equipment is not None:
+            payload.update(self._unit_ref(order, equipment))
         return self._enqueue(order, "photo", payload, rules)
 
     def signature(self, order: int | str, image: bytes | str | Path, signed_by: str) -> Operation:
@@ -761,3 +776,104 @@ class SyncClient:
             raise InvalidOperationError("a payment reference must be a text")
         payload = {"amount": amount, "method": method, "reference": reference}
         return self._enqueue(order, "collect_payment", payload, rules)
+
+    # -- equipment --------------------------------------------------------------------
+
+    def _check_takes(self, rules: Rules, op_type: str) -> None:
+        if not rules.takes(op_type):
+            raise InvalidOperationError(
+                f"this server takes no {op_type!r} operations (it takes: "
+                f"{', '.join(rules.operation_types)}): update field_work_order_mobile on it"
+            )
+
+    def equipment_add(
+        self,
+        order: int | str,
+        name: str,
+        serial_number: str | None = None,
+        product_id: int | None = None,
+        location_note: str | None = None,
+    ) -> Operation:
+        """Queue a unit found on the order's site: the customer's, at that site, on the order.
+
+        The returned operation names the unit in :meth:`reading`, :meth:`material`
+        and :meth:`photo` before the server has given it an id (its uuid is the
+        ``equipment_ref``). A serial number another unit has is a conflict.
+        """
+        rules = self._rules()
+        self._check_takes(rules, "equipment_add")
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidOperationError("a unit needs a name (e.g. 'Rooftop condenser')")
+        payload: dict[str, Any] = {"name": name}
+        for key, text in (("serial_number", serial_number), ("location_note", location_note)):
+            if text is not None:
+                if not isinstance(text, str):
+                    raise InvalidOperationError(f"{key} must be a text")
+                _max_text(text, key, rules)
+                payload[key] = text
+        if product_id is not None:
+            payload["product_id"] = _positive_id(product_id, "product_id")
+        return self._enqueue(order, "equipment_add", payload, rules)
+
+    def reading(
+        self,
+        order: int | str,
+        equipment: int | str | Operation,
+        name: str | None,
+        value: float,
+        definition_id: int | None = None,
+    ) -> Operation:
+        """Queue a measurement of one of the order's units (out of range is fine: it is flagged).
+
+        ``equipment``: the unit's server id, or the :meth:`equipment_add` operation
+        (or its uuid) when it was added here. ``definition_id``: one of the order's
+        ``reading_definitions`` (its name and range are used); else ``name``, whose
+        range is the job type's measurement of that name, if any.
+        """
+        rules = self._rules()
+        self._check_takes(rules, "reading")
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value)):
+            raise InvalidOperationError(f"a reading's value must be a number, got {value!r}")
+        payload: dict[str, Any] = self._unit_ref(order, equipment)
+        payload["value"] = value
+        if definition_id is not None:
+            _positive_id(definition_id, "definition_id")
+            cached = self.store.order(order)
+            known = [d.get("id") for d in cached.get("reading_definitions") or ()
+                     if isinstance(d, dict)]
+            if "reading_definitions" in cached and definition_id not in known:
+                raise InvalidOperationError(
+                    f"measurement {definition_id} is not one of the job's (its measurements: "
+                    f"{', '.join(map(str, known)) or 'none'}); pull first if they changed"
+                )
+            payload["definition_id"] = definition_id
+        elif not isinstance(name, str) or not name.strip():
+            raise InvalidOperationError("a reading needs the measurement's name or definition_id")
+        if name is not None:
+            payload["name"] = name
+        return self._enqueue(order, "reading", payload, rules)
+
+    def _unit_ref(self, order: int | str, unit: int | str | Operation) -> dict[str, Any]:
+        """``equipment_id`` for a server id (a unit the cached order shows), ``equipment_ref``
+        for a queued ``equipment_add`` (or its uuid)."""
+        if isinstance(unit, Operation):
+            if unit.type != "equipment_add":
+                raise InvalidOperationError(
+                    f"operation {unit.id} is a {unit.type!r} operation, not an equipment_add"
+                )
+            return {"equipment_ref": unit.uuid}
+        if isinstance(unit, str) and unit:
+            return {"equipment_ref": unit}
+        unit_id = _positive_id(unit, "equipment")
+        cached = self.store.order(order)
+        if "equipment" in cached:
+            known = sorted(int(u["id"]) for u in cached["equipment"]
+                           if isinstance(u, dict) and isinstance(u.get("id"), int))
+            if unit_id not in known:
+                raise InvalidOperationError(
+                    f"unit {unit_id} is not a unit of {cached.get('name')} nor at its site "
+                    f"(its units: {', '.join(map(str, known)) or 'none'}); pull first if that "
+                    "changed"
+                )
+        return {"equipment_id": unit_id}

@@ -43,6 +43,8 @@ class Rules:
     quote_options: int = 3
     quote_lines: int = 50
     payment_methods: tuple[str, ...] = ("cash", "cheque")
+    # Servers before equipment publish no list of operation types: () means "not told".
+    operation_types: tuple[str, ...] = ()
 
     @classmethod
     def from_server(cls, raw: Any) -> Rules:
@@ -72,6 +74,7 @@ class Rules:
                 quote_options=_number(limits.get("quote_options", 3), int),
                 quote_lines=_number(limits.get("quote_lines", 50), int),
                 payment_methods=_texts(raw.get("payment_methods", ["cash", "cheque"])),
+                operation_types=_texts(raw.get("operation_types", [])),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ServerError(
@@ -84,6 +87,10 @@ class Rules:
         """The transition a device may push as an operation of that name, if any."""
         rule = self.transitions.get(name)
         return rule if rule is not None and rule.sync else None
+
+    def takes(self, op_type: str) -> bool:
+        """Whether the server takes operations of that type (unknown on older servers: yes)."""
+        return not self.operation_types or op_type in self.operation_types
 
     def sync_transitions(self) -> list[str]:
         """The transitions a device may queue, by name."""

@@ -330,6 +330,11 @@ def _datetime(text: str) -> datetime:
         ) from None
 
 
+def _unit(text: str) -> int | str:
+    """A unit as typed: its server id, or the uuid of a queued equipment-add."""
+    return int(text) if text.isdigit() else text
+
+
 def cmd_queue(args: argparse.Namespace) -> int:
     with _client(args) as client:
         kind, ref = args.op, args.ref
@@ -340,13 +345,18 @@ def cmd_queue(args: argparse.Namespace) -> int:
         elif kind == "note":
             op = client.note(ref, args.body)
         elif kind == "material":
-            op = client.material(ref, args.product_id, args.quantity, args.lot)
+            op = client.material(ref, args.product_id, args.quantity, args.lot,
+                                 equipment=args.unit and _unit(args.unit))
         elif kind == "correct-material":
             op = client.correct_material(ref, args.line_id, args.quantity_used)
         elif kind == "labor":
             op = client.labor(ref, args.start, args.end, args.description)
         elif kind == "photo":
-            op = client.photo(ref, Path(args.file), args.kind)
+            op = client.photo(ref, Path(args.file), args.kind, equipment=args.unit and _unit(args.unit))
+        elif kind == "equipment-add":
+            op = client.equipment_add(ref, args.name, args.serial, args.product_id, args.location)
+        elif kind == "reading":
+            op = client.reading(ref, _unit(args.unit), args.name, args.value, args.definition_id)
         elif kind == "signature":
             op = client.signature(ref, Path(args.file), args.signed_by)
         elif kind == "checklist":
@@ -358,6 +368,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 
 # -- parser ---------------------------------------------------------------------
+
+
+_UNIT_HELP = "its id, or the uuid of a queued equipment-add"
 
 
 def _queue_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -377,6 +390,7 @@ def _queue_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("product_id", type=int)
     p.add_argument("quantity", type=float)
     p.add_argument("--lot", help="lot or serial number")
+    p.add_argument("--unit", help="the unit the part went into: " + _UNIT_HELP)
     p = ops.add_parser("correct-material", help="correct the used quantity of a material line "
                        "(the new total, before completion)")
     p.add_argument("ref")
@@ -391,6 +405,19 @@ def _queue_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("ref")
     p.add_argument("file")
     p.add_argument("--kind", default="other", help="before, after or other (as the server lists them)")
+    p.add_argument("--unit", help="the unit the photo shows: " + _UNIT_HELP)
+    p = ops.add_parser("equipment-add", help="add a unit found on the order's site")
+    p.add_argument("ref")
+    p.add_argument("name")
+    p.add_argument("--serial", help="its serial number")
+    p.add_argument("--product-id", type=int, help="its product (model)")
+    p.add_argument("--location", help='where on the site, e.g. "Roof, east side"')
+    p = ops.add_parser("reading", help="record a measurement of a unit")
+    p.add_argument("ref")
+    p.add_argument("unit", help=_UNIT_HELP)
+    p.add_argument("name", help="the measurement, e.g. 'Suction pressure'")
+    p.add_argument("value", type=float)
+    p.add_argument("--definition-id", type=int, help="the job's measurement id (its range)")
     p = ops.add_parser("signature", help="attach the customer's signature")
     p.add_argument("ref")
     p.add_argument("file")

@@ -23,6 +23,7 @@ from .field_work_order_sync_pull import HISTORY_SIZE
 NAME_LIMIT = 128  # of a unit's and a measurement's name
 SERIAL_LIMIT = 64
 LOCATION_LIMIT = 256
+ADD_KEYS = frozenset({"name", "serial_number", "product_id", "location_note"})
 MAX_READING = 1e12  # of a reading's absolute value: more is a typo or garbage
 
 
@@ -40,6 +41,12 @@ class FieldWorkOrderSyncEquipment(models.Model):
         at the sites of their open orders, with the fields they may set); then linked to
         the order, which technicians cannot write themselves.
         """
+        unknown = sorted(set(payload) - ADD_KEYS)
+        if unknown:  # the owner, warranty and the rest are the office's
+            raise UserError(self.env._(
+                "An added unit takes only %(keys)s from the app, not %(unknown)s.",
+                keys=", ".join(sorted(ADD_KEYS)), unknown=", ".join(map(str, unknown)),
+            ))
         name = self._fwo_text(payload.get("name"), "payload.name", NAME_LIMIT, required=self.env._(
             "payload.name must be the unit's name (e.g. Rooftop condenser)."))
         serial = self._fwo_text(payload.get("serial_number", False), "payload.serial_number",

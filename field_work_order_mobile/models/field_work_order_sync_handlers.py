@@ -177,9 +177,10 @@ class FieldWorkOrderSyncHandlers(models.Model):
         unit = self._sync_equipment_of(order, payload)
         # A line of the order already refers to the product (a foreign key): no need to look it up.
         lines = order.material_ids.filtered(lambda line: line.product_id.id == product_id)
-        if unit:  # the unit's own line, or one nobody used yet (it gets tagged)
-            lines = lines.filtered(lambda line: line.equipment_id == unit or (
-                not line.equipment_id and not line.quantity_used))
+        # A part named with a unit goes into the unit's own line, or one nobody used yet (it
+        # gets tagged); a part without one never into a unit's line.
+        lines = lines.filtered(lambda line: line.equipment_id == unit or (
+            unit and not line.equipment_id and not line.quantity_used))
         product = lines.product_id[:1] or self.env["product.product"].browse(product_id).exists()
         if not product:
             raise UserError(self.env._("Product %(id)s does not exist.", id=product_id))

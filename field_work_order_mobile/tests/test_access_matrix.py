@@ -116,6 +116,15 @@ ROWS = [
     _sync_row("sync_push collect_payment (done, invoice posted; B, D2: status error)",
               lambda t: _push(t, t.o_done, "collect_payment", {"amount": 1.0, "method": "cash"}),
               count("account.payment", lambda t: [("fwo_order_id", "=", t.o_done.id)]), (1,), (0,)),
+    _sync_row("sync_push equipment_add (in progress; B, D2: status error)",
+              lambda t: _push(t, t.o_prog, "equipment_add", {"name": "Matrix sync unit"}),
+              count("field.work.order.equipment", lambda t: [("name", "=", "Matrix sync unit")]),
+              (1,), (0,)),
+    _sync_row("sync_push reading (a unit at the site; B, D2: status error)",
+              lambda t: _push(t, t.o_prog, "reading", {
+                  "equipment_id": t.unit.id, "name": "Matrix pressure", "value": 70}),
+              count("field.work.order.reading", lambda t: [("name", "=", "Matrix pressure")]),
+              (1,), (0,)),
     ("sync_reference (A: their own van; others: no van)", Call(
         "field.work.order", "sync_reference", [], {"after_id": False, "limit": 500},
         check=_reference_check, names=("technician",), named=("X", "P"),
@@ -143,6 +152,10 @@ class TestAccessMatrixSync(AccessMatrixCase):
         cls.c1.fwo_onsite_journal_id = cls.env["account.journal"].search([
             ("type", "=", "cash"), ("company_id", "=", cls.c1.id)], limit=1)
         cls.o_done.with_user(cls.accountant)._create_invoices(grouped=True).action_post()
+        cls.unit = cls.env["field.work.order.equipment"].create({
+            "name": "Matrix unit", "partner_id": cls.o_prog.partner_id.id,
+            "service_partner_id": cls.o_prog.service_partner_id.id, "company_id": cls.c1.id,
+        })
         cls.env.flush_all()
         cls.q_draft, cls.q_sent = cls.q_draft.with_env(cls.env), cls.q_sent.with_env(cls.env)
 

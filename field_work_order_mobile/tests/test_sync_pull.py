@@ -14,7 +14,7 @@ ORDER_KEYS = {
     "safety_requirements", "job_type", "scheduled_start", "scheduled_end", "deadline",
     "date_started", "date_completed", "user_id", "user_name", "technician_ids", "materials",
     "labor", "checklist", "photos", "notes", "signed_by", "signed_on", "history", "quotes",
-    "price_book", "payment",
+    "price_book", "payment", "equipment_ids", "equipment", "reading_definitions", "readings",
 }
 
 
@@ -55,6 +55,7 @@ class TestSyncPull(SyncCommon):
         self.assertEqual(data["materials"], [{
             "id": busy.material_ids.id, "product_id": self.filter.id, "product_name": "Filter",
             "product_uom_qty": 2.0, "quantity_used": 0.0, "uom": "Units", "lot": False,
+            "equipment_id": False,
         }])
         self.assertEqual([(line["user_id"], line["date_start"], line["date_end"])
                           for line in data["labor"]],
@@ -65,7 +66,10 @@ class TestSyncPull(SyncCommon):
         self.assertEqual(data["photos"], [{
             "id": photo.id, "kind": "before", "taken_on": data["photos"][0]["taken_on"],
             "note": "Leak", "url": f"/web/image/field.work.order.photo/{photo.id}/image",
+            "equipment_id": False,
         }])
+        self.assertEqual((data["equipment_ids"], data["equipment"], data["reading_definitions"],
+                          data["readings"]), ([], [], [], []))
         self.assertEqual([(n["author"], n["body"]) for n in data["notes"]],
                          [("Terry Tech", "Gate code *1234*")])
 
