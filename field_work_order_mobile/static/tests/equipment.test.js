@@ -56,8 +56,14 @@ function equipmentJob(values = {}) {
 }
 
 test("a unit is found by its serial (spaces and case ignored) or its QR label's URL", () => {
-    const units = unitsById([{ equipment: [condenser()] }, { equipment: [condenser(), condenser({ id: 72, serial_number: "X" })] }]);
+    const elsewhere = { order_id: 92, name: "WO/2030/00030", date: "2030-03-01 09:00:00", readings: [], parts: [] };
+    const units = unitsById([
+        { equipment: [condenser()] },
+        { equipment: [condenser({ history: [elsewhere] }), condenser({ id: 72, serial_number: "X" })] },
+    ]);
     expect([...units.keys()]).toEqual([71, 72]);
+    // Each job's copy leaves that job out: the unit's history is all of them, newest first.
+    expect(units.get(71).history.map((visit) => visit.name)).toEqual(["WO/2030/00030", "WO/2030/00020", "WO/2030/00010"]);
     expect(findUnit(units, " c-4471 ")?.id).toBe(71);
     expect(findUnit(units, "C - 4471")?.id).toBe(71);
     expect(findUnit(units, "https://odoo.example.com/fwo/equipment/72")?.id).toBe(72);

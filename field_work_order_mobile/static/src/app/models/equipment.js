@@ -41,15 +41,26 @@ export function queuedUnit(op) {
     };
 }
 
-/** Every unit the pulled jobs bring (a unit at several jobs' sites once), by id. */
+/**
+ * Every unit the pulled jobs bring, by id. A unit at several jobs' sites
+ * comes with each of them, its last visits leaving that job out: its
+ * history here is all of them together, newest first.
+ */
 export function unitsById(jobs) {
     const units = new Map();
     for (const job of jobs) {
         for (const unit of job.equipment || []) {
-            if (!units.has(unit.id)) {
-                units.set(unit.id, unit);
+            const known = units.get(unit.id);
+            if (!known) {
+                units.set(unit.id, { ...unit, history: [...(unit.history || [])] });
+                continue;
             }
+            const seen = new Set(known.history.map((visit) => visit.order_id));
+            known.history.push(...(unit.history || []).filter((visit) => !seen.has(visit.order_id)));
         }
+    }
+    for (const unit of units.values()) {
+        unit.history.sort((a, b) => (b.date || "").localeCompare(a.date || ""));
     }
     return units;
 }

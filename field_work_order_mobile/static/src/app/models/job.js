@@ -154,9 +154,14 @@ function answerQuote(quotes, op) {
 }
 
 function addMaterial(materials, payload, op) {
-    // The server's rule: the line of that product and lot, else (with a lot) an unused line without one.
+    // The server's rule: the line of that product and lot, else (with a lot) an unused line without
+    // one; a part for a unit goes into that unit's line or an unused untagged one, a part without a
+    // unit never into a unit's line.
     const lot = payload.lot_name || false;
-    const sameProduct = (m) => m.product_id === payload.product_id;
+    const unit = unitOf(payload);
+    const sameProduct = (m) =>
+        m.product_id === payload.product_id &&
+        ((m.equipment_id || false) === unit || Boolean(unit && !m.equipment_id && !m.quantity_used));
     let index = materials.findIndex((m) => sameProduct(m) && m.lot === lot);
     if (index < 0 && lot) {
         index = materials.findIndex((m) => sameProduct(m) && !m.lot && !m.quantity_used);
@@ -167,7 +172,7 @@ function addMaterial(materials, payload, op) {
             ...line,
             quantity_used: line.quantity_used + payload.quantity,
             lot: line.lot || lot,
-            equipment_id: unitOf(payload) || line.equipment_id || false,
+            equipment_id: unit || line.equipment_id || false,
         };
         return materials.map((m, i) => (i === index ? updated : m));
     }
@@ -181,7 +186,7 @@ function addMaterial(materials, payload, op) {
             quantity_used: payload.quantity,
             uom: op.display?.uom || "",
             lot,
-            equipment_id: unitOf(payload),
+            equipment_id: unit,
             queued: true,
         },
     ];

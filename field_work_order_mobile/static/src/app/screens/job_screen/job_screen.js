@@ -276,13 +276,18 @@ export class JobScreen extends Component {
         }
         const product = this.props.store.state.reference.products.find((p) => p.id === line.product_id);
         if (product && product.tracking !== "none" && !line.lot) {
-            return this.onAddMaterial(product, quantity, this.tags.parts[line.id] || "");
+            return this.onAddMaterial(product, quantity, this.partUnit(line));
         }
-        const payload = { product_id: line.product_id, quantity, ...unitTag(this.tags.parts[line.id]) };
+        const payload = { product_id: line.product_id, quantity, ...unitTag(this.partUnit(line)) };
         if (line.lot) {
             payload.lot_name = line.lot;
         }
         return this.act("material", payload, { product_name: line.product_name, uom: line.uom });
+    }
+
+    /** The unit a planned part is used for: the technician's choice, else the line's own unit. */
+    partUnit(line) {
+        return this.tags.parts[line.id] ?? (line.equipment_id ? String(line.equipment_id) : "");
     }
 
     onPartSome(line) {
