@@ -79,9 +79,9 @@ def office_shots(browser, base, admin, units, order_name):
     page.wait_for_selector(".o_kanban_view .o_kanban_record", timeout=30000)
     save(page, "equipment-kanban")
     page.goto(f"{action}/{units[0]['id']}")
-    page.wait_for_selector(".o_form_view .oe_button_box .oe_stat_button", timeout=30000)
+    page.wait_for_selector(".o_form_view .o-form-buttonbox .oe_stat_button", timeout=30000)
     save(page, "equipment-form")
-    page.click(".oe_button_box .oe_stat_button:has-text('Readings')")
+    page.click(".o-form-buttonbox .oe_stat_button:has-text('Readings')")
     page.wait_for_selector(".o_graph_view canvas", timeout=30000)
     save(page, "equipment-readings-graph")
     job_type = admin("field.work.order.job.type", "search", [["reading_ids", "!=", False]],
