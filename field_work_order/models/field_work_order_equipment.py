@@ -198,6 +198,8 @@ class FieldWorkOrderEquipment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # The access rights first: a customer's portal user is refused as such, not as a technician.
+        self.check_access("create")
         vals_list = self._fwo_vals_list(vals_list)
         for vals in vals_list:
             self._fwo_check_technician_create(vals)
@@ -209,6 +211,7 @@ class FieldWorkOrderEquipment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access("write")
         self._fwo_check_write(vals)
         if self._fwo_restricted():
             for unit in self:

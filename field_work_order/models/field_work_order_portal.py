@@ -206,12 +206,13 @@ class FieldWorkOrderPortal(models.Model):
                 "You already sent %(limit)s requests in the last hour: please wait a little "
                 "or call us.", limit=self._fwo_portal_limit(),
             ))
-        unit, values = self._portal_request_unit(values, commercial)
+        equipment, values = self._portal_request_unit(values, commercial)
         address, new_address = self._portal_service_address(values, commercial)
-        if unit and address != unit.service_partner_id:
+        if equipment and address != equipment.service_partner_id:
             raise ValidationError(self.env._(
                 "%(unit)s is at %(site)s: request its visit at that address.",
-                unit=unit.display_name, site=self._portal_address_label(unit.service_partner_id)))
+                unit=equipment.display_name,
+                site=self._portal_address_label(equipment.service_partner_id)))
         description = self._fwo_text(
             values.get("description"), self.env._("Description"), TEXT_LIMITS["description"],
             required=self.env._("Describe the job: what is wrong, what should be done."))
@@ -251,7 +252,7 @@ class FieldWorkOrderPortal(models.Model):
             "description": description,
             "access_instructions": access or False,
             "priority": priority,
-            "equipment_ids": [Command.set(unit.ids)],
+            "equipment_ids": [Command.set(equipment.ids)],
             **wishes,
         })
         if images:

@@ -89,7 +89,7 @@ class TestEquipmentPortal(PortalCase):
         self.assertNotIn("Harbour Lift", response.text)
         self.assertNotIn("Old Chiller", response.text)
         root = lxml_html.fromstring(response.content)
-        self.assertEqual(len(root.xpath("//*[contains(@class, 'fwo_portal_unit_warranty')]")), 1)
+        self.assertEqual(len(root.xpath("//*[contains(@class, 'fwo_portal_unit_under_warranty')]")), 1)
         self.assertEqual(len(root.xpath("//*[contains(@class, 'fwo_portal_unit_warranty_ended')]")), 1)
         self.assertIn("Roof, east side", response.text)
         last = [e.text_content().strip() for e in root.xpath(

@@ -13,8 +13,9 @@ registry.category("web_tour.tours").add("field_work_order_portal_equipment_tour"
             run: "click",
         },
         {
-            content: "Open the unit",
-            trigger: "a.fwo_portal_unit:has(.fwo_portal_unit_name:contains('Roof Boiler'))",
+            content: "Open the unit, the only one found",
+            trigger:
+                ".fwo_portal_units a.fwo_portal_unit:only-child:has(.fwo_portal_unit_name:contains('Roof Boiler'))",
             run: "click",
         },
         {
