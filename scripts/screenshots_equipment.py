@@ -92,6 +92,7 @@ def office_shots(browser, base, admin, units, order_name):
     save(page, "job-type-readings")
     if order_name:
         order = admin("field.work.order", "search", [["name", "=", order_name]])[0]
+        page.set_viewport_size({"width": 1366, "height": 1280})  # the notices and the tab
         page.goto(f"{base}/odoo/action-field_work_order.field_work_order_action/{order}")
         page.click(".o_notebook a[name='equipment']")
         page.wait_for_selector(".o_field_widget[name='reading_ids'] .o_data_row")
