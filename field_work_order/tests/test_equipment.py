@@ -227,7 +227,7 @@ class TestEquipment(PolicyRpcCase):
         def messages():  # the notes (the To-Do's own notification to the dispatcher aside)
             return self.env["mail.message"].search_count([
                 ("model", "=", "field.work.order"), ("res_id", "=", order.id),
-                ("message_type", "=", "comment"), ("body", "ilike", "out of range")])
+                ("message_type", "=", "notification"), ("body", "ilike", "out of range")])
 
         def todos():
             return self.env["mail.activity"].search_count([
@@ -260,7 +260,7 @@ class TestEquipment(PolicyRpcCase):
         self.assertEqual((messages(), todos(), order.out_of_range_count), (1, 1, 2))
         note = self.env["mail.message"].search([
             ("model", "=", "field.work.order"), ("res_id", "=", order.id),
-            ("message_type", "=", "comment"), ("body", "ilike", "out of range")])
+            ("message_type", "=", "notification"), ("body", "ilike", "out of range")])
         self.assertIn("Suction pressure 85.00 psi (expected 60.00 to 80.00)", note.body)
         self.assertIn("Supply air 11.99 °C (expected 12.00 to 16.00)", note.body)
         self.assertEqual(note.author_id, self.tech.partner_id)
