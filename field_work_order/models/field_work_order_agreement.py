@@ -28,8 +28,8 @@ CRON_BATCH = 100
 MAX_VISITS_PER_RUN = 1000
 #: Fields whose change may bring visits due sooner: the next run checks the agreement.
 SCHEDULE_FIELDS = frozenset({
-    "service_partner_ids", "equipment_ids", "interval_number", "interval_type", "date_start", "date_end",
-    "visit_count", "lead_days", "company_id", "state", "date_generate_from",
+    "service_partner_ids", "equipment_ids", "interval_number", "interval_type", "date_start",
+    "date_end", "visit_count", "lead_days", "company_id", "state", "date_generate_from",
 })
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
