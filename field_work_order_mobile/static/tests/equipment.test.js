@@ -176,8 +176,8 @@ test("find a unit by its serial: its page with warranty, location and visits new
     expect(".o_fwo_unit_message").toHaveText(/nothing-here/);
     await contains(".o_fwo_unit_search").edit("ice");
     expect(".o_fwo_unit_result").toHaveText(/Ice machine/);
+    // Enter (what a hardware scanner sends after the code) opens the unit.
     await contains(".o_fwo_unit_search").edit("c-4471");
-    await contains(".o_fwo_unit_open").click();
     await animationFrame();
 
     expect(".o_fwo_unit_screen .o_fwo_unit_name").toHaveText("Rooftop condenser");
