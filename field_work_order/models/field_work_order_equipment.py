@@ -283,7 +283,7 @@ class FieldWorkOrderEquipment(models.Model):
         self.ensure_one()
         self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action.update(name=name, domain=domain, context={"create": False}, **values)
+        action.update({"name": name, "domain": domain, "context": {"create": False}, **values})
         return action
 
     @rpc_checked
@@ -300,6 +300,8 @@ class FieldWorkOrderEquipment(models.Model):
             "field_work_order.field_work_order_reading_action",
             self.env._("Readings of %(unit)s", unit=self.display_name),
             [("equipment_id", "=", self.id)],
+            # A day without a reading is no reading, not a value of 0 on the line graph.
+            context={"create": False, "fill_temporal": False},
         )
 
     @rpc_checked

@@ -12,6 +12,7 @@ from . import test_sync_history
 from . import test_sync_route
 from . import test_technician_app
 from . import test_technician_app_quote
+from . import test_technician_app_equipment
 from . import test_js
 from . import test_sync_rules
 from . import test_sync_equipment

@@ -8,27 +8,44 @@ import { JobList } from "@field_work_order_mobile/app/screens/job_list/job_list"
 import { JobScreen } from "@field_work_order_mobile/app/screens/job_screen/job_screen";
 import { QuoteScreen } from "@field_work_order_mobile/app/screens/quote/quote_screen";
 import { RouteScreen } from "@field_work_order_mobile/app/screens/route/route_screen";
+import { FindUnitScreen } from "@field_work_order_mobile/app/screens/equipment/find_unit_screen";
+import { UnitScreen } from "@field_work_order_mobile/app/screens/equipment/unit_screen";
 import { StatusBar } from "@field_work_order_mobile/app/components/status_bar/status_bar";
 import { SYNC_INTERVAL, SyncStore } from "@field_work_order_mobile/app/store/sync_store";
 import { prepareOffline } from "@field_work_order_mobile/app/store/offline_cache";
 
 /**
  * `#job=42` opens job 42, `#job=42/quote` its quote screen, `#route` today's
- * route: the phone's back button returns from them.
+ * route, `#/equipment` the find-a-unit screen and `#/equipment/7` unit 7 (a
+ * QR label's link; a unit added on the phone has its operation's uuid): the
+ * phone's back button returns from them.
  */
 function screenFromHash() {
-    const match = /^#job=(\d+)(\/quote)?$/.exec(browser.location.hash);
+    const hash = browser.location.hash;
+    const match = /^#job=(\d+)(\/quote)?$/.exec(hash);
+    const unit = /^#\/?equipment\/(\d+|[0-9a-f-]{36})$/.exec(hash);
     return {
         jobId: match ? Number(match[1]) : null,
         quoteOpen: Boolean(match && match[2]),
-        routeOpen: browser.location.hash === "#route",
+        routeOpen: hash === "#route",
+        unitId: unit ? (/^\d+$/.test(unit[1]) ? Number(unit[1]) : unit[1]) : null,
+        findOpen: /^#\/?equipment$/.test(hash),
     };
 }
 
 /** The technician app: status bar, then My Jobs, today's route or one job. */
 export class FieldServiceApp extends Component {
     static template = "field_work_order_mobile.App";
-    static components = { JobList, JobScreen, MainComponentsContainer, QuoteScreen, RouteScreen, StatusBar };
+    static components = {
+        FindUnitScreen,
+        JobList,
+        JobScreen,
+        MainComponentsContainer,
+        QuoteScreen,
+        RouteScreen,
+        StatusBar,
+        UnitScreen,
+    };
     static props = { store: { type: Object, optional: true }, offline: { type: Boolean, optional: true } };
 
     setup() {
@@ -105,6 +122,32 @@ export class FieldServiceApp extends Component {
             browser.history.back();
         }
         this.nav.routeOpen = false;
+    }
+
+    /**
+     * A unit's page, over whatever screen was open: back returns to it. From
+     * the find screen, the page takes its place: back skips the search.
+     */
+    openUnit(id, { replace = false } = {}) {
+        if (replace) {
+            browser.history.replaceState(browser.history.state, "", `#/equipment/${id}`);
+        } else {
+            browser.location.hash = `/equipment/${id}`;
+        }
+        Object.assign(this.nav, { unitId: id, findOpen: false });
+    }
+
+    openFindUnit() {
+        browser.location.hash = "/equipment";
+        Object.assign(this.nav, { unitId: null, findOpen: true });
+    }
+
+    /** Back from a unit's page or the find screen: to the screen it was opened from. */
+    closeUnitScreen() {
+        if (browser.location.hash) {
+            browser.history.back();
+        }
+        Object.assign(this.nav, { unitId: null, findOpen: false });
     }
 
     get job() {

@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 
 /** A photo as the phone's camera would hand it over: a 2400x1600 JPEG file. */
-async function cameraFile() {
+export async function cameraFile() {
     const canvas = document.createElement("canvas");
     canvas.width = 2400;
     canvas.height = 1600;

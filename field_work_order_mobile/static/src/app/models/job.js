@@ -7,6 +7,7 @@
 import { parseUtc } from "@field_work_order_mobile/app/utils/format";
 import { stateKind, stateOf, targetState, transitionOf } from "@field_work_order_mobile/app/models/rules";
 import { findQuote, queuedQuote } from "@field_work_order_mobile/app/models/quote";
+import { queuedReading, queuedUnit, unitOf } from "@field_work_order_mobile/app/models/equipment";
 
 function closeLabor(labor, userId, at) {
     return labor.map((l) => (l.user_id === userId && !l.date_end ? { ...l, date_end: at } : l));
@@ -83,7 +84,9 @@ function applyOne(job, op, user) {
                 // A correction: the line's new used total.
                 return {
                     ...job,
-                    materials: job.materials.map((m) => (m.id === p.line_id ? { ...m, quantity_used: p.quantity_used } : m)),
+                    materials: job.materials.map((m) =>
+                        m.id === p.line_id ? { ...m, quantity_used: p.quantity_used, equipment_id: unitOf(p) || m.equipment_id } : m
+                    ),
                 };
             }
             return { ...job, materials: addMaterial(job.materials, p, op) };
@@ -92,7 +95,15 @@ function applyOne(job, op, user) {
                 ...job,
                 photos: [
                     ...job.photos,
-                    { id: `queued-${op.seq}`, kind: p.kind, taken_on: op.at, note: p.note || false, url: `data:image/jpeg;base64,${p.image}`, queued: true },
+                    {
+                        id: `queued-${op.seq}`,
+                        kind: p.kind,
+                        taken_on: op.at,
+                        note: p.note || false,
+                        url: `data:image/jpeg;base64,${p.image}`,
+                        equipment_id: unitOf(p),
+                        queued: true,
+                    },
                 ],
             };
         case "signature":
@@ -104,6 +115,14 @@ function applyOne(job, op, user) {
         case "quote_approve":
         case "quote_send":
             return { ...job, quotes: answerQuote(job.quotes || [], op) };
+        case "equipment_add":
+            return {
+                ...job,
+                equipment: [...(job.equipment || []), queuedUnit(op)],
+                equipment_ids: [...(job.equipment_ids || []), op.uuid],
+            };
+        case "reading":
+            return { ...job, readings: [...(job.readings || []), queuedReading(op)] };
         case "collect_payment":
             return {
                 ...job,
@@ -135,16 +154,26 @@ function answerQuote(quotes, op) {
 }
 
 function addMaterial(materials, payload, op) {
-    // The server's rule: the line of that product and lot, else (with a lot) an unused line without one.
+    // The server's rule: the line of that product and lot, else (with a lot) an unused line without
+    // one; a part for a unit goes into that unit's line or an unused untagged one, a part without a
+    // unit never into a unit's line.
     const lot = payload.lot_name || false;
-    const sameProduct = (m) => m.product_id === payload.product_id;
+    const unit = unitOf(payload);
+    const sameProduct = (m) =>
+        m.product_id === payload.product_id &&
+        ((m.equipment_id || false) === unit || Boolean(unit && !m.equipment_id && !m.quantity_used));
     let index = materials.findIndex((m) => sameProduct(m) && m.lot === lot);
     if (index < 0 && lot) {
         index = materials.findIndex((m) => sameProduct(m) && !m.lot && !m.quantity_used);
     }
     if (index >= 0) {
         const line = materials[index];
-        const updated = { ...line, quantity_used: line.quantity_used + payload.quantity, lot: line.lot || lot };
+        const updated = {
+            ...line,
+            quantity_used: line.quantity_used + payload.quantity,
+            lot: line.lot || lot,
+            equipment_id: unit || line.equipment_id || false,
+        };
         return materials.map((m, i) => (i === index ? updated : m));
     }
     return [
@@ -157,6 +186,7 @@ function addMaterial(materials, payload, op) {
             quantity_used: payload.quantity,
             uom: op.display?.uom || "",
             lot,
+            equipment_id: unit,
             queued: true,
         },
     ];

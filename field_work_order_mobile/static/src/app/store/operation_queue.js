@@ -53,6 +53,8 @@ export class OperationQueue extends EventBus {
         this.transport = transport;
         this.timers = { setTimeout, clearTimeout };
         this.operations = [];
+        // Applied by the server, still shown on the phone until a pull brings their job back.
+        this.applied = [];
         this.attempt = 0;
         this.retryTimer = null;
         this.flushing = null;
@@ -174,6 +176,7 @@ export class OperationQueue extends EventBus {
                 s.queue.put(op);
             }
         });
+        this.applied.push(...done);
         const doneSeqs = new Set(done.map((op) => op.seq));
         this.operations = this.operations.filter((op) => !doneSeqs.has(op.seq));
         this.trigger("change");

@@ -2,6 +2,7 @@ import { reactive } from "@odoo/owl";
 import { ConnectionLostError, rpc, RPCError } from "@web/core/network/rpc";
 import { AppDatabase, databaseName } from "@field_work_order_mobile/app/store/db";
 import { applyPending } from "@field_work_order_mobile/app/models/job";
+import { unitsById } from "@field_work_order_mobile/app/models/equipment";
 import { NO_RULES } from "@field_work_order_mobile/app/models/rules";
 import { LoginNeededError, OfflineError, OperationQueue, wireTime } from "@field_work_order_mobile/app/store/operation_queue";
 
@@ -107,15 +108,28 @@ export class SyncStore {
         return this.state.reference.rules || NO_RULES; // a phone synced before the rules were published
     }
 
-    /** Every job as the technician should see it now (server copy + queued actions). */
+    /**
+     * Every job as the technician should see it now: the server's copy, plus
+     * the queued actions and those applied since it was pulled (a unit added
+     * on the phone does not vanish between the push and the pull).
+     */
     get jobViews() {
-        const ops = this.queue.operations;
+        const ops = this._shownOperations();
         return [...this.jobs.values()].map((job) => applyPending(job, ops, this.user, this.rules));
     }
 
     jobView(id) {
         const job = this.jobs.get(id);
-        return job && applyPending(job, this.queue.operations, this.user, this.rules);
+        return job && applyPending(job, this._shownOperations(), this.user, this.rules);
+    }
+
+    _shownOperations() {
+        return this.queue.applied.length ? [...this.queue.applied, ...this.queue.operations] : this.queue.operations;
+    }
+
+    /** Every unit of the pulled jobs' sites, and those added on the phone, by id (the find screen's data). */
+    get units() {
+        return unitsById(this.jobViews);
     }
 
     /** The queued operations of a job the server refused (error or conflict). */
@@ -194,7 +208,10 @@ export class SyncStore {
             if (forceReference || !this.state.reference.rules || Date.now() - fetched > REFERENCE_MAX_AGE) {
                 await this.pullReference();
             }
+            const applied = new Set(this.queue.applied);
             await this.pull();
+            // The pull brought what the server applied before it (jobs it did not resend did not change).
+            this.queue.applied = this.queue.applied.filter((op) => !applied.has(op));
             this.state.online = true;
             this.state.loginNeeded = false;
             this.state.error = "";
@@ -229,11 +246,14 @@ export class SyncStore {
             cursor = page.cursor;
             const reset = page.reset;
             const removed = page.removed || [];
-            // An order already held at that version or newer is kept, but its `history` is taken from
-            // every delivery: it is not part of the version (docs/sync.md).
+            // An order already held at that version or newer is kept, but its `history` and its units
+            // (their last visits) are taken from every delivery: they are not part of the version
+            // (docs/sync.md).
             const incoming = page.orders.map((order) => {
                 const cached = !reset && this.jobs.get(order.id);
-                return cached && cached.version >= order.version ? { ...cached, history: order.history } : order;
+                return cached && cached.version >= order.version
+                    ? { ...cached, history: order.history, equipment: order.equipment ?? cached.equipment }
+                    : order;
             });
             await this.db.transaction(["jobs", "meta"], "readwrite", (s) => {
                 if (reset) {
@@ -259,6 +279,9 @@ export class SyncStore {
             for (const order of incoming) {
                 this.jobs.set(order.id, order);
             }
+            // The server's copy of these jobs has what it applied: no longer shown from the phone's operations.
+            const delivered = new Set([...incoming.map((order) => order.id), ...removed]);
+            this.queue.applied = reset ? [] : this.queue.applied.filter((op) => !delivered.has(op.order_id));
             if (page.route) {
                 this.state.route = page.route;
             }

@@ -34,6 +34,8 @@ const OPERATION_LABELS = {
     quote_approve: _t("Quote approval"),
     quote_send: _t("Quote sent to the customer"),
     collect_payment: _t("Payment collected on site"),
+    equipment_add: _t("New unit"),
+    reading: _t("Reading"),
 };
 
 /** Names of a quote's states (the server's selection on field.work.order.quote). */
@@ -87,6 +89,37 @@ export function formatTimeIn(value, tz) {
 /** "Monday 14 January": a "YYYY-MM-DD" day. */
 export function formatDayLong(day) {
     return luxon.DateTime.fromISO(day).toFormat("cccc d LLLL");
+}
+
+/** "3 Mar 2027": a "YYYY-MM-DD" day in the user's language, or "". */
+export function formatDay(day) {
+    return day ? luxon.DateTime.fromISO(day).toLocaleString(luxon.DateTime.DATE_MED) : "";
+}
+
+/** A unit's warranty as its badge shows it: under warranty until, ended, or none recorded. */
+export function warrantyBadge(unit) {
+    if (unit.under_warranty) {
+        return {
+            kind: "active",
+            label: unit.warranty_end
+                ? _t("Under warranty until %(date)s", { date: formatDay(unit.warranty_end) })
+                : _t("Under warranty"),
+        };
+    }
+    if (unit.warranty_end) {
+        return { kind: "ended", label: _t("Warranty ended %(date)s", { date: formatDay(unit.warranty_end) }) };
+    }
+    return { kind: "none", label: _t("No warranty recorded") };
+}
+
+/** "12.5 psi": a reading's value with its unit of measure. */
+export function formatReading(value, uom) {
+    return uom ? `${value} ${uom}` : String(value);
+}
+
+/** "60–80 psi": a measurement's expected range, or "". */
+export function formatRange(definition) {
+    return definition.has_range ? formatReading(`${definition.min_value}–${definition.max_value}`, definition.uom) : "";
 }
 
 /** A server UTC datetime ("YYYY-MM-DD HH:MM:SS") as a Date, or null. */

@@ -3,6 +3,7 @@ import { _t } from "@web/core/l10n/translation";
 import { Dialog } from "@web/core/dialog/dialog";
 import { scanBarcode } from "@web/core/barcode/barcode_dialog";
 import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
+import { unitTag } from "@field_work_order_mobile/app/models/equipment";
 
 const MAX_RESULTS = 30;
 
@@ -35,10 +36,12 @@ export class MaterialDialog extends Component {
         close: Function,
         product: { type: Object, optional: true }, // a planned part: its lot is asked for
         quantity: { type: Number, optional: true },
+        units: { type: Array, optional: true }, // the job's units: the part may be for one of them
+        unit: { type: String, optional: true }, // the unit chosen already (a select's value)
     };
 
     setup() {
-        this.state = useState({ query: "", product: null, quantity: 1, lot: "", message: "" });
+        this.state = useState({ query: "", product: null, quantity: 1, lot: "", message: "", unit: this.props.unit || "" });
         this.canScan = isBarcodeScannerSupported();
         this.storeState = useState(this.props.store.state);
         if (this.props.product) {
@@ -115,7 +118,7 @@ export class MaterialDialog extends Component {
             });
             return;
         }
-        const payload = { product_id: product.id, quantity };
+        const payload = { product_id: product.id, quantity, ...unitTag(this.state.unit) };
         if (product.tracking !== "none") {
             payload.lot_name = this.state.lot.trim();
         }

@@ -11,7 +11,12 @@ const SECTION_LIMIT = 20;
 /** My Jobs: today, upcoming and recently done, with search. */
 export class JobList extends Component {
     static template = "field_work_order_mobile.JobList";
-    static props = { store: Object, onOpen: Function, onRoute: { type: Function, optional: true } };
+    static props = {
+        store: Object,
+        onOpen: Function,
+        onRoute: { type: Function, optional: true },
+        onFindUnit: { type: Function, optional: true },
+    };
 
     setup() {
         this.search = useState({ query: "", expanded: {} });

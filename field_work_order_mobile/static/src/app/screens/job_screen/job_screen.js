@@ -18,6 +18,8 @@ import { preparePhoto } from "@field_work_order_mobile/app/utils/photo";
 import { CompleteDialog } from "@field_work_order_mobile/app/components/complete_dialog/complete_dialog";
 import { MaterialDialog } from "@field_work_order_mobile/app/components/material_dialog/material_dialog";
 import { SignatureDialog } from "@field_work_order_mobile/app/components/signature_dialog/signature_dialog";
+import { UnitCard } from "@field_work_order_mobile/app/components/unit_card/unit_card";
+import { jobUnits, unitRef, unitTag } from "@field_work_order_mobile/app/models/equipment";
 
 /** Names of the site fields; which fields a technician may change is the server's (rules.set_fields). */
 const SITE_FIELD_LABELS = {
@@ -45,12 +47,14 @@ const ACTION_ORDER = Object.keys(ACTION_STYLES);
 /** One job: what the technician needs on site, and every action they take there. */
 export class JobScreen extends Component {
     static template = "field_work_order_mobile.JobScreen";
-    static components = { CompletionSummary };
+    static components = { CompletionSummary, UnitCard };
     static props = {
         store: Object,
         job: Object,
         onBack: Function,
         onQuote: { type: Function, optional: true },
+        onUnit: { type: Function, optional: true },
+        onFindUnit: { type: Function, optional: true },
         backLabel: { type: String, optional: true },
     };
 
@@ -62,6 +66,9 @@ export class JobScreen extends Component {
         this.site = useState({ editing: false, values: {} });
         // The part whose quantity is being entered: marked partly used, or its used quantity corrected.
         this.part = useState({ lineId: false, quantity: 0, correcting: false });
+        // The unit a part or the next photo is for (a select's value, "" for none), and the new unit's form.
+        this.tags = useState({ photo: "", parts: {} });
+        this.newUnit = useState({ open: false, name: "", serial: "", location: "", message: "" });
         this.timer = setInterval(() => (this.ui.now = new Date()), 1000);
         onWillUnmount(() => clearInterval(this.timer));
         Object.assign(this, { formatMoney, formatWhen, operationLabel, remainingQty });
@@ -223,7 +230,7 @@ export class JobScreen extends Component {
                     );
                     continue;
                 }
-                await this.act("photo", { image, kind: this.photoKind });
+                await this.act("photo", { image, kind: this.photoKind, ...unitTag(this.tags.photo) });
             }
         } finally {
             this.ui.busy = false;
@@ -246,11 +253,13 @@ export class JobScreen extends Component {
         return this.act("checklist", { line_id: line.id, done: !line.done });
     }
 
-    onAddMaterial(product = undefined, quantity = undefined) {
+    onAddMaterial(product = undefined, quantity = undefined, unit = "") {
         this.dialog.add(MaterialDialog, {
             store: this.props.store,
             product,
             quantity,
+            unit,
+            units: this.units,
             onAdd: (payload, display) => this.act("material", payload, display),
         });
     }
@@ -267,13 +276,18 @@ export class JobScreen extends Component {
         }
         const product = this.props.store.state.reference.products.find((p) => p.id === line.product_id);
         if (product && product.tracking !== "none" && !line.lot) {
-            return this.onAddMaterial(product, quantity);
+            return this.onAddMaterial(product, quantity, this.partUnit(line));
         }
-        const payload = { product_id: line.product_id, quantity };
+        const payload = { product_id: line.product_id, quantity, ...unitTag(this.partUnit(line)) };
         if (line.lot) {
             payload.lot_name = line.lot;
         }
         return this.act("material", payload, { product_name: line.product_name, uom: line.uom });
+    }
+
+    /** The unit a planned part is used for: the technician's choice, else the line's own unit. */
+    partUnit(line) {
+        return this.tags.parts[line.id] ?? (line.equipment_id ? String(line.equipment_id) : "");
     }
 
     onPartSome(line) {
@@ -303,6 +317,57 @@ export class JobScreen extends Component {
     /** Used parts can be corrected on the same terms (the server refuses it once the job is done). */
     canCorrect(line) {
         return this.canWork && typeof line.id === "number" && line.quantity_used > 0;
+    }
+
+    /** The units the job is about (those added on this phone included). */
+    get units() {
+        return jobUnits(this.job);
+    }
+
+    /** The other units in service at the site, to look at. */
+    get siteUnits() {
+        const own = new Set(this.job.equipment_ids || []);
+        return (this.job.equipment || []).filter((unit) => unit.active && !own.has(unit.id));
+    }
+
+    unitName(unitId) {
+        return (this.job.equipment || []).find((unit) => unit.id === unitId)?.name || "";
+    }
+
+    /** One `reading` operation per value, sent together; the range goes with it for the screen. */
+    onReadings(unit, entries) {
+        return this.props.store.actMany(
+            this.job,
+            entries.map(({ definition, value }) => ({
+                type: "reading",
+                payload: { ...unitRef(unit.id), name: definition.name, value, definition_id: definition.id },
+                display: { definition },
+            }))
+        );
+    }
+
+    onNewUnit() {
+        Object.assign(this.newUnit, { open: true, name: "", serial: "", location: "", message: "" });
+    }
+
+    /** A unit found on site: queued `equipment_add`, shown and usable at once under its operation's uuid. */
+    async onSaveUnit() {
+        const name = this.newUnit.name.trim();
+        if (!name) {
+            this.newUnit.message = _t("Give the unit a name.");
+            return;
+        }
+        const payload = { name };
+        const serial = this.newUnit.serial.trim();
+        const location = this.newUnit.location.trim();
+        if (serial) {
+            payload.serial_number = serial;
+        }
+        if (location) {
+            payload.location_note = location;
+        }
+        await this.act("equipment_add", payload);
+        this.newUnit.open = false;
     }
 
     get quotes() {
