@@ -201,9 +201,10 @@ ROWS = [
         lambda t: f"/fwo/equipment/{t.unit_p.id}", _label_target(lambda t: t.unit_p),
     ), allow(*SEEN_BY, "P")),
     # --- the customer portal's pages of units ------------------------------------------
+    # Internal users on the portal list their own company's units as a customer.
     ("GET /my/equipment (the list: the portal user's own unit)", Http(
         lambda t: "/my/equipment", page=b"Matrix Water Heater",
-    ), allow(*SEEN_BY, "P")),
+    ), allow("P")),
     ("GET /my/equipment/<id> (the portal user's own unit)", Http(
         lambda t: f"/my/equipment/{t.unit_p.id}", page=b"Matrix Water Heater",
     ), allow(*SEEN_BY, "P")),
