@@ -136,3 +136,8 @@ class TestTechnicianAppEquipment(HttpCase):
         self.assertTrue(pdf.startswith(b"%PDF"))
         html = Report._render_qweb_html(report, order.ids)[0].decode()
         self.assertIn(order.name, html)
+        # The work per unit: a section for each of the two units, one reading marked out of range.
+        self.assertIn("Walk-in freezer evaporator", html)
+        self.assertIn(self.condenser.name, html)
+        self.assertEqual(html.count("fwo_reading fwo_out_of_range"), 1)
+        self.assertEqual(html.count("fwo_out_of_range_label"), 1)
