@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import math
 import time
 import uuid
@@ -17,6 +18,7 @@ from ._exceptions import (
     InvalidOperationError,
     NotFoundError,
     ServerError,
+    TooLargeError,
     TransportError,
 )
 from ._rules import Rules
@@ -25,6 +27,10 @@ from ._transport import Transport
 
 MODEL = "field.work.order"
 _WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
+
+#: Default of ``max_batch_bytes``: 4 MiB of JSON per push, half the Technician App's
+#: 8 MB and far under the proxy's ``client_max_body_size`` (docs/scaling.md).
+MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 #: Called as ``progress(received, total)`` after every pulled page.
 Progress = Callable[[int, int], None]
@@ -68,6 +74,12 @@ class PushReport:
     duplicate: int = 0
     conflicts: int = 0
     errors: int = 0
+    #: Of ``errors``: operations refused as too large (HTTP 413) even when sent alone.
+    too_large: int = 0
+    #: Operations kept back because they name a refused one (``quote_ref``, ``equipment_ref``).
+    waiting: int = 0
+    #: How many ``sync_push`` calls were answered.
+    batches: int = 0
     unresolved: list[Operation] = field(default_factory=list)
 
     def raise_for_conflicts(self) -> None:
@@ -102,6 +114,11 @@ def _utc_text(value: datetime | str, what: str) -> str:
         raise InvalidOperationError(
             f"{what} must be a datetime or a 'YYYY-MM-DD HH:MM:SS' UTC string, got {value!r}"
         ) from None
+
+
+def _json_size(value: Any) -> int:
+    """Bytes of ``value`` as JSON, the way the JSON-RPC transport encodes it."""
+    return len(json.dumps(value).encode())
 
 
 def _no_none(value: Any) -> Any:
@@ -156,18 +173,22 @@ class SyncClient:
         *,
         page_size: int = 200,
         batch_size: int = 100,
+        max_batch_bytes: int = MAX_BATCH_BYTES,
         max_attempts: int = 5,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
-        if max_attempts < 1 or page_size < 1 or batch_size < 1:
-            raise ValueError("max_attempts, page_size and batch_size must be at least 1")
+        if min(max_attempts, page_size, batch_size, max_batch_bytes) < 1:
+            raise ValueError(
+                "max_attempts, page_size, batch_size and max_batch_bytes must be at least 1"
+            )
         self.transport = transport
         self.store = store if isinstance(store, Store) else Store(store)
         self.page_size = page_size
         self.batch_size = batch_size
+        self.max_batch_bytes = max_batch_bytes
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -283,37 +304,83 @@ class SyncClient:
     def push(self) -> PushReport:
         """Send pending operations oldest first, in batches, and store each verdict.
 
-        Applied and duplicate operations leave the queue in the same
-        transaction that stores their result; conflicts and errors stay,
-        listed by :meth:`conflicts`, until :meth:`resolve`. If a response is
+        A batch holds at most ``batch_size`` operations and ``max_batch_bytes``
+        of JSON; an operation larger than that goes alone. Applied and
+        duplicate operations leave the queue in the same transaction that
+        stores their result; conflicts and errors stay, listed by
+        :meth:`conflicts`, until :meth:`resolve`, and the operations behind
+        them are still sent, except those naming them (``quote_ref``,
+        ``equipment_ref``), which wait with them. A batch the server or its
+        proxy refuses as too large (HTTP 413) is halved and sent again; one
+        operation refused so is parked as an ``error``. If a response is
         lost, the operations are still pending and are re-sent with the same
         uuid next time, which the server answers ``duplicate``. The server's
         rules are read again first, for the operations queued next.
         """
         self._rules(refresh=True)
         report = PushReport()
-        while batch := self.store.pending(self.batch_size):
-            results = self._call("sync_push", [], {"operations": [op.wire() for op in batch]})
-            outcomes = self._outcomes(batch, results)
-            self.store.record_results(outcomes)
-            report.sent += len(batch)
-            for _op, status, *_ in outcomes:
-                if status == "applied":
-                    report.applied += 1
-                elif status == "duplicate":
-                    report.duplicate += 1
-                elif status == "conflict":
-                    report.conflicts += 1
-                else:
-                    report.errors += 1
-            if len(outcomes) < len(batch):
-                raise ServerError(
-                    f"sync_push answered {len(outcomes)} results for {len(batch)} operations; "
-                    "the others stay queued"
-                )
+        waiting: set[str] = set()
+        after = 0
+        while candidates := self.store.pending(self.batch_size, after=after):
+            batch: list[Operation] = []
+            size = 2  # the brackets of the JSON list
+            refused = self.store.refused_uuids()
+            for op in candidates:
+                op_size = _json_size(op.wire())
+                if batch and size + 2 + op_size > self.max_batch_bytes:
+                    break
+                after = op.id
+                if op.refs & (waiting | refused):
+                    waiting.add(op.uuid)
+                    continue
+                size += op_size + (2 if batch else 0)  # ", " between items
+                batch.append(op)
+            self._push_batch(batch, waiting, report)
+        report.waiting = len(waiting)
         self.store.set_meta("last_push", utc_now())
         report.unresolved = self.store.conflicts()
         return report
+
+    def _push_batch(
+        self, batch: list[Operation], waiting: set[str], report: PushReport
+    ) -> None:
+        """Send one batch; halve it on HTTP 413, park a single operation refused so."""
+        blocked = waiting | self.store.refused_uuids()
+        for op in batch:
+            if op.refs & blocked:
+                waiting.add(op.uuid)
+        batch = [op for op in batch if op.uuid not in waiting]
+        if not batch:
+            return
+        try:
+            results = self._call("sync_push", [], {"operations": [op.wire() for op in batch]})
+        except TooLargeError as exc:
+            if len(batch) > 1:
+                half = len(batch) // 2
+                self._push_batch(batch[:half], waiting, report)
+                self._push_batch(batch[half:], waiting, report)
+                return
+            results = [{"uuid": batch[0].uuid, "status": "error", "message": str(exc)}]
+            report.too_large += 1
+        else:
+            report.batches += 1
+        outcomes = self._outcomes(batch, results)
+        self.store.record_results(outcomes)
+        report.sent += len(batch)
+        for _op, status, *_ in outcomes:
+            if status == "applied":
+                report.applied += 1
+            elif status == "duplicate":
+                report.duplicate += 1
+            elif status == "conflict":
+                report.conflicts += 1
+            else:
+                report.errors += 1
+        if len(outcomes) < len(batch):
+            raise ServerError(
+                f"sync_push answered {len(outcomes)} results for {len(batch)} operations; "
+                "the others stay queued"
+            )
 
     @staticmethod
     def _outcomes(

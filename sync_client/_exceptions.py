@@ -37,6 +37,14 @@ class ServerError(SyncError):
     """The server answered, but with an error (or with something that is not Odoo)."""
 
 
+class TooLargeError(ServerError):
+    """HTTP 413: the server or its proxy refused the request body as too large.
+
+    A push splits the batch and tries again; a single operation refused so is
+    parked (``error``) for :meth:`SyncClient.resolve`.
+    """
+
+
 class DatabaseNotFoundError(ServerError, LookupError):
     """The server has no database of that name (a typo in ``--db``, or another server)."""
 

@@ -61,6 +61,10 @@ CREATE TABLE IF NOT EXISTS results (
 #: Result statuses after which an operation leaves the queue for good.
 DONE_STATUSES = frozenset({"applied", "duplicate", "dropped"})
 
+#: Payload keys naming another operation of the device by its uuid: the operation
+#: waits for that one (it cannot apply before the quote or unit it names exists).
+REF_KEYS = ("quote_ref", "equipment_ref")
+
 
 def utc_now() -> str:
     """The wire format of timestamps: naive UTC, as Odoo stores datetimes."""
@@ -86,6 +90,11 @@ class Operation:
     status: str = "pending"
     message: str = ""
     current: Any = field(default=False)
+
+    @property
+    def refs(self) -> set[str]:
+        """The uuids of the queued operations this one names (and waits for)."""
+        return {str(self.payload[key]) for key in REF_KEYS if self.payload.get(key)}
 
     def wire(self) -> dict[str, Any]:
         """The dict ``sync_push`` expects."""
@@ -291,9 +300,14 @@ class Store:
         )
         return [self._op(row) for row in rows]
 
-    def pending(self, limit: int | None = None) -> list[Operation]:
-        """Operations still to push, oldest first."""
-        return self._ops("status = 'pending'", limit)
+    def pending(self, limit: int | None = None, after: int = 0) -> list[Operation]:
+        """Operations still to push, oldest first (those queued after op ``after``)."""
+        return self._ops(f"status = 'pending' AND id > {int(after)}", limit)
+
+    def refused_uuids(self) -> set[str]:
+        """The uuids of the operations the server refused, waiting for a decision."""
+        rows = self._db.execute("SELECT uuid FROM ops WHERE status IN ('conflict', 'error')")
+        return {str(row[0]) for row in rows}
 
     def conflicts(self) -> list[Operation]:
         """Operations the server refused (``conflict`` or ``error``), oldest first."""
@@ -332,7 +346,9 @@ class Store:
         """Swap a refused operation for a fresh pending copy under a new uuid.
 
         The server remembers every uuid, so re-sending the old one would only
-        repeat its first answer; the copy goes to the end of the queue.
+        repeat its first answer; the copy goes to the end of the queue. The
+        pending operations naming the old uuid (``quote_ref``, ``equipment_ref``)
+        never left the device: they are moved behind the copy and name it instead.
         """
         with self._write() as db:
             db.execute("DELETE FROM ops WHERE id = ?", (op.id,))
@@ -341,6 +357,21 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (uuid, op.order_id, op.type, json.dumps(op.payload), base_version, op.at),
             ).lastrowid
+            marks = " OR ".join(f"json_extract(payload, '$.{key}') = :old" for key in REF_KEYS)
+            waiting = [self._op(row) for row in db.execute(
+                f"SELECT * FROM ops WHERE status = 'pending' AND ({marks}) ORDER BY id",
+                {"old": op.uuid},
+            )]
+            for dependent in waiting:
+                payload = {key: uuid if key in REF_KEYS and value == op.uuid else value
+                           for key, value in dependent.payload.items()}
+                db.execute("DELETE FROM ops WHERE id = ?", (dependent.id,))
+                db.execute(
+                    "INSERT INTO ops (uuid, order_id, type, payload, base_version, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (dependent.uuid, dependent.order_id, dependent.type, json.dumps(payload),
+                     dependent.base_version, dependent.at),
+                )
         assert op_id is not None
         return self.operation(op_id)
 

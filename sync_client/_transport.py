@@ -26,6 +26,7 @@ from ._exceptions import (
     InvalidUrlError,
     ServerError,
     SyncError,
+    TooLargeError,
     TransportError,
     UserError,
     ValidationError,
@@ -216,7 +217,7 @@ class JsonRpcTransport(_RpcTransport):
                 "front of it is failing; retry later"
             )
         if response.status_code == 413:
-            raise ServerError(_too_large(endpoint))
+            raise TooLargeError(_too_large(endpoint))
         if response.status_code != 200:
             raise ServerError(
                 f"{endpoint} answered HTTP {response.status_code}: "
@@ -294,7 +295,7 @@ class XmlRpcTransport(_RpcTransport):
                     "of it is failing; retry later"
                 ) from None
             if exc.errcode == 413:
-                raise ServerError(_too_large(endpoint)) from None
+                raise TooLargeError(_too_large(endpoint)) from None
             raise ServerError(
                 f"{endpoint} answered HTTP {exc.errcode}: is this the address of an Odoo server?"
             ) from None

@@ -229,6 +229,11 @@ def cmd_push(args: argparse.Namespace) -> int:
     print(f"pushed {report.sent} operation(s): {report.applied} applied, "
           f"{report.duplicate} already applied, {report.conflicts} conflict(s), "
           f"{report.errors} error(s)")
+    if report.too_large:
+        print(f"{report.too_large} operation(s) too large for the server even alone: "
+              "parked as errors")
+    if report.waiting:
+        print(f"{report.waiting} operation(s) wait for a refused operation they name")
     report.raise_for_conflicts()
     return 0
 

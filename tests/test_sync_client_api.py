@@ -28,7 +28,7 @@ def test_all_is_exactly_the_public_api() -> None:
         "InvalidOperationError", "InvalidUrlError",
         "JsonRpcTransport", "NotFoundError", "Operation", "PullReport", "PushReport", "QuoteLine",
         "QuoteOption",
-        "ServerError", "Store", "SyncClient", "SyncError", "SyncStatus", "Transport",
+        "ServerError", "Store", "SyncClient", "SyncError", "SyncStatus", "TooLargeError", "Transport",
         "TransportError", "UserError", "ValidationError", "XmlRpcTransport", "__version__",
     ]
     for name in sync_client.__all__:
