@@ -70,13 +70,16 @@ class FieldWorkOrderPortal(models.Model):
             for index, (_key, label) in enumerate(steps)
         ]
 
-    def _portal_can_sign(self):
-        """Done, not signed on site, and the visitor is the customer (``_portal_check_signer``)."""
+    def _portal_can_sign(self, visitor):
+        """Done, not signed on site, and ``visitor`` (res.users) is the customer.
+
+        The visitor is passed: the page renders the order as the superuser. The same
+        rule as ``_portal_check_signer``, which refuses the others' signatures.
+        """
         self.ensure_one()
-        user = self.env.user
-        customer = user._is_public() or (
-            user.share
-            and user.commercial_partner_id == self.sudo().partner_id.commercial_partner_id
+        customer = visitor._is_public() or (
+            visitor.share
+            and visitor.commercial_partner_id == self.sudo().partner_id.commercial_partner_id
         )
         return customer and self.state in CLOSED_STATES and not self.signature
 
