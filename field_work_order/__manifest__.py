@@ -1,6 +1,6 @@
 {
     "name": "Field Work Orders",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Field Service",
     "summary": "Work orders for service jobs: scheduling, execution, proof, verification",
     "author": "Field Work Order contributors",

@@ -247,7 +247,7 @@ class WorkOrderPortal(CustomerPortal):
                 methods=["GET"])
     def portal_work_order_request(self, equipment_id=None, **kw):
         """The request form; ``equipment_id``: one of the customer's units, preselected."""
-        if not request.env.user.share:
+        if not request.env[MODEL]._portal_can_request():
             return request.redirect("/my")
         return request.render(
             "field_work_order.portal_work_order_request",
@@ -258,7 +258,7 @@ class WorkOrderPortal(CustomerPortal):
                 methods=["POST"], csrf=False)
     def portal_work_order_request_submit(self, **post):
         """Checked here, not by the route: a missing or stale CSRF token shows on the form."""
-        if not request.env.user.share:
+        if not request.env[MODEL]._portal_can_request():
             return request.redirect("/my")
         form = {key: post.get(key) or "" for key in FORM_FIELDS}
         if not request.validate_csrf(post.get("csrf_token")):

@@ -70,10 +70,18 @@ class FieldWorkOrderPortal(models.Model):
             for index, (_key, label) in enumerate(steps)
         ]
 
-    def _portal_can_sign(self):
-        """Done, not signed on site: the customer may sign on the portal."""
+    def _portal_can_sign(self, visitor):
+        """Done, not signed on site, and ``visitor`` (res.users) is the customer.
+
+        The visitor is passed: the page renders the order as the superuser. The same
+        rule as ``_portal_check_signer``, which refuses the others' signatures.
+        """
         self.ensure_one()
-        return self.state in CLOSED_STATES and not self.signature
+        customer = visitor._is_public() or (
+            visitor.share
+            and visitor.commercial_partner_id == self.sudo().partner_id.commercial_partner_id
+        )
+        return customer and self.state in CLOSED_STATES and not self.signature
 
     @api.model
     def _portal_address_label(self, address):
@@ -106,9 +114,24 @@ class FieldWorkOrderPortal(models.Model):
                 or user.company_id)
 
     @api.model
-    def _portal_check_user(self):
+    def _portal_can_request(self):
+        """A portal user who is not only a subcontractor: a vendor's users do jobs, not request them.
+
+        A vendor that is our customer too (an order of theirs as the customer) may request.
+        """
         user = self.env.user
         if not user.share or user._is_public():
+            return False
+        commercial = user.commercial_partner_id
+        # sudo: whether the user's own company is a vendor or a customer of ours, counted only.
+        Order = self.sudo().with_context(active_test=False)
+        return not Order.search_count(
+            [("subcontractor_id", "child_of", commercial.id)], limit=1,
+        ) or bool(Order.search_count([("partner_id", "child_of", commercial.id)], limit=1))
+
+    @api.model
+    def _portal_check_user(self):
+        if not self._portal_can_request():
             raise AccessError(self.env._("Work orders are requested here by customers with portal access."))
 
     @api.model

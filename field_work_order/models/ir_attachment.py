@@ -6,8 +6,10 @@ other attachment of Odoo (invoices, other apps) is stored as Odoo stores it.
 """
 
 import contextlib
+import glob
 import logging
 import os
+import time
 import uuid
 
 from odoo import api, models
@@ -16,6 +18,9 @@ from odoo.exceptions import UserError
 from .field_work_order_policy import TRUSTED
 
 _logger = logging.getLogger(__name__)
+
+# A temporary file older than this was left by a write that was killed (no write takes an hour).
+STALE_TMP_SECONDS = 3600
 
 
 def _write_whole(path, data):
@@ -63,6 +68,20 @@ class IrAttachment(models.Model):
             super(IrAttachment, ours.with_context(fwo_file_write=TRUSTED))._set_attachment_data(
                 asbytes)
         return super(IrAttachment, self - ours)._set_attachment_data(asbytes)
+
+    def _gc_file_store_unsafe(self):
+        """Odoo's collection, plus the temporary files of ``_write_whole`` a killed worker left."""
+        res = super()._gc_file_store_unsafe()
+        limit = time.time() - STALE_TMP_SECONDS
+        removed = 0
+        for path in glob.glob(os.path.join(glob.escape(self._filestore()), "*", "*.tmp")):
+            with contextlib.suppress(OSError):
+                if os.lstat(path).st_mtime < limit:
+                    os.unlink(path)
+                    removed += 1
+        if removed:
+            _logger.info("filestore gc: %d stale temporary files removed", removed)
+        return res
 
     @api.model
     def _file_write(self, bin_value, checksum):

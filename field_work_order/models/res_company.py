@@ -11,6 +11,13 @@ class ResCompany(models.Model):
         product = self.env.ref("field_work_order.product_product_labor", raise_if_not_found=False)
         return product if product and product.active and not product.company_id else False
 
+    def _fwo_fill_labor_product(self):
+        """Give the companies without a labor product the default one (databases upgraded)."""
+        product = self._default_fwo_labor_product_id()
+        empty = self.filtered(lambda company: not company.fwo_labor_product_id)
+        if product and empty:
+            empty.write({"fwo_labor_product_id": product.id})
+
     fwo_signature_required = fields.Boolean(
         string="Signature Required to Complete",
         help="Work orders cannot be completed without the customer's signature.",

@@ -5,6 +5,7 @@ import errno
 import glob
 import io
 import os
+import time
 from unittest.mock import patch
 
 from PIL import Image
@@ -117,6 +118,28 @@ class TestFilestoreScope(WorkOrderCommon):
             photo = Photo.create({"work_order_id": order.id, "image": base64.b64encode(raw)})
         self.assertEqual(len(calls), 2)
         self.assertEqual(base64.b64decode(photo.image), raw)
+
+    def test_stale_temporary_files_are_collected(self):
+        """A write killed between its temporary file and the rename leaves the file: the gc drops it."""
+        order = self.create_order()
+        raw, path = self._new_png((77, 8, 150))
+        photo = self.env["field.work.order.photo"].create(
+            {"work_order_id": order.id, "image": base64.b64encode(raw)})
+        self.assertTrue(os.path.isfile(path))
+        stale, fresh = f"{path}.{'a' * 32}.tmp", f"{path}.{'b' * 32}.tmp"
+        for tmp in (stale, fresh):
+            with open(tmp, "wb") as handle:
+                handle.write(raw[:10])
+        self.addCleanup(lambda: [os.unlink(p) for p in (stale, fresh) if os.path.exists(p)])
+        two_hours_ago = time.time() - 2 * 3600
+        os.utime(stale, (two_hours_ago, two_hours_ago))
+        self.env.flush_all()
+        self.env["ir.attachment"]._gc_file_store_unsafe()
+        self.assertFalse(os.path.exists(stale))
+        self.assertTrue(os.path.exists(fresh), "a write in progress keeps its file")
+        self.assertTrue(os.path.isfile(path), "the stored photo stays")
+        self.assertEqual(base64.b64decode(photo.image), raw)
+        self.assertEqual(glob.glob(f"{path}.*.tmp"), [fresh])
 
     def test_other_attachments_are_stored_by_odoo(self):
         partner = self.env["res.partner"].create({"name": "Not ours"})

@@ -1,6 +1,7 @@
 from lxml import etree
 
 from odoo.fields import Command
+from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -57,6 +58,36 @@ class TestOutOfTheBox(TransactionCase):
         # Not once it is archived: the company then chooses its own.
         labor.active = False
         self.assertFalse(self.env["res.company"].create({"name": "OOTB Third"}).fwo_labor_product_id)
+
+    def test_upgrade_gives_existing_companies_the_labor_product(self):
+        """A database from before 18.0.1.1.0: its companies without one get the default product."""
+        migration = load_script(
+            "field_work_order/migrations/18.0.1.1.0/post-migrate.py", "fwo_post_migrate_1_1",
+        )
+        emptied = self.env["res.company"].create({"name": "OOTB Upgraded"})
+        chosen = self.env["product.product"].create({"name": "OOTB Own Labor", "type": "service"})
+        own = self.env["res.company"].create({
+            "name": "OOTB Own Choice", "fwo_labor_product_id": chosen.id,
+        })
+        emptied.fwo_labor_product_id = False
+        self.env.company.fwo_labor_product_id = False
+        self.env.flush_all()
+        # A new install (no version before) does nothing: its companies got the default already.
+        migration.migrate(self.env.cr, None)
+        self.env.invalidate_all()
+        self.assertFalse(emptied.fwo_labor_product_id)
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(emptied.fwo_labor_product_id.id, self.labor.id)
+        self.assertEqual(self.env.company.fwo_labor_product_id.id, self.labor.id)
+        self.assertEqual(own.fwo_labor_product_id.id, chosen.id, "a company's own choice stays")
+        # An archived default is no default: the companies keep choosing their own.
+        emptied.fwo_labor_product_id = False
+        self.labor.active = False
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertFalse(emptied.fwo_labor_product_id)
 
     def test_dispatcher_then_accountant_without_setup(self):
         customer = self.env["res.partner"].with_user(self.dispatcher).create({

@@ -8,6 +8,7 @@ password), never through ``sudo()``.
 import base64
 import json
 import re
+import xmlrpc.client
 
 import psycopg2
 
@@ -479,6 +480,53 @@ class TestSubcontractPortal(SubcontractCommon, HttpCase):
         self.post(self.a1, "checklist", line_id=self.a1.checklist_ids.filtered("required").id)
         self.post(self.a1, "done")
         self.assertEqual(self.a1.state, "done")
+
+
+    def test_vendor_neither_requests_nor_signs_as_the_customer(self):
+        """The vendor did the job, the customer received it: no Request a Visit, no signing."""
+        self.authenticate("fwo_vendor_a", "fwo_vendor_a")
+        for step in ("accept", "start"):
+            self.post(self.a1, step)
+        self.post(self.a1, "checklist", line_id=self.a1.checklist_ids.filtered("required").id)
+        self.post(self.a1, "done")
+        self.assertEqual((self.a1.state, self.a1.signature), ("done", False))
+        page = self.url_open(f"/my/work-orders/{self.a1.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("fwo_portal_download", page.text)
+        self.assertNotIn("fwo_portal_sign", page.text)
+        self.assertNotIn("Sign the Service Report", page.text)
+        listing = self.url_open("/my/work-orders")
+        self.assertIn(self.a1.name, listing.text)
+        self.assertNotIn("fwo_portal_new_request", listing.text)
+        form = self.url_open("/my/work-orders/request", allow_redirects=False)
+        self.assertEqual(form.status_code, 303)
+        self.assertTrue(form.headers["Location"].endswith("/my"))
+        # The routes and the model refuse it too: nothing signed, no order requested.
+        orders = self.env["field.work.order"].search_count([])
+        result = self.make_jsonrpc_request(
+            f"/my/work-orders/{self.a1.id}/sign", {"name": "Ann", "signature": PNG})
+        self.assertIn("a subcontractor's users do not sign it", result["error"])
+        response = self.url_open("/my/work-orders/request", data={
+            "csrf_token": http.Request.csrf_token(self), "description": "Fix our own office",
+        }, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "requested here by customers"):
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname, self.portal_a.id, "fwo_vendor_a", "field.work.order",
+                "portal_create_request", [{"description": "Fix our own office"}],
+            )
+        self.env.invalidate_all()
+        self.assertEqual((self.a1.signature, self.a1.signed_by), (False, False))
+        self.assertEqual(self.env["field.work.order"].search_count([]), orders)
+        # The customer's portal user sees and does both.
+        self.portal_user("fwo_acme_signer", self.customer, "Carl Customer")
+        self.authenticate("fwo_acme_signer", "fwo_acme_signer")
+        self.assertIn("fwo_portal_sign", self.url_open(f"/my/work-orders/{self.a1.id}").text)
+        self.assertIn("fwo_portal_new_request", self.url_open("/my/work-orders").text)
+        # A vendor that is our customer too requests its own visits.
+        self.create_order(partner_id=self.vendor_a.id)
+        self.authenticate("fwo_vendor_a", "fwo_vendor_a")
+        self.assertIn("fwo_portal_new_request", self.url_open("/my/work-orders").text)
 
 
 @tagged("post_install", "-at_install")

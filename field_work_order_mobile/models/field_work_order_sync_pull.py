@@ -132,11 +132,14 @@ class FieldWorkOrderSyncPull(models.Model):
         return query
 
     def _sync_removed(self, bound):
-        """Ids hidden from the caller since ``bound`` and not visible again."""
+        """Ids hidden from the caller since ``bound`` and not visible again.
+
+        Only of the caller's companies: an order of another company is never named.
+        """
         rows = self.env.execute_query(SQL(
             "SELECT DISTINCT order_id FROM field_work_order_sync_tombstone "
-            "WHERE txid >= %s AND (user_id = %s OR user_id IS NULL)",
-            bound, self.env.uid,
+            "WHERE txid >= %s AND (user_id = %s OR user_id IS NULL) AND company_id = ANY(%s)",
+            bound, self.env.uid, self.env.companies.ids,
         ))
         ids = [row[0] for row in rows]
         if not ids:

@@ -74,9 +74,9 @@ class FieldWorkOrderSyncStamp(models.Model):
         return res
 
     def unlink(self):
-        ids = self.ids
+        rows = [(order.id, False, order.company_id.id) for order in self]
         res = super().unlink()
-        self.env["field.work.order.sync.tombstone"]._bury((order_id, False) for order_id in ids)
+        self.env["field.work.order.sync.tombstone"]._bury(rows)
         return res
 
     @api.returns("mail.message", lambda value: value.id)
@@ -152,14 +152,19 @@ class FieldWorkOrderSyncStamp(models.Model):
             self.browse(ids)._sync_touch(changed)
 
     def _sync_bury_lost(self, before):
-        """Tombstones for technicians taken off an order, and for everyone on archive or company move."""
-        pairs = []
+        """Tombstones for technicians taken off an order, and for everyone on archive or company move.
+
+        Each carries the company the order was in before: the users who could see it there.
+        """
+        rows = []
         for order in self:
             technicians, company_id, active = before[order.id]
             if order.company_id.id != company_id or (active and not order.active):
-                pairs.append((order.id, False))
-            pairs.extend((order.id, uid) for uid in technicians - set(order.technician_ids.ids))
-        self.env["field.work.order.sync.tombstone"]._bury(pairs)
+                rows.append((order.id, False, company_id))
+            rows.extend(
+                (order.id, uid, company_id) for uid in technicians - set(order.technician_ids.ids)
+            )
+        self.env["field.work.order.sync.tombstone"]._bury(rows)
 
     def _notify_dispatchers(self):
         collector = self.env.cr.postcommit.data.get(COLLECTOR_KEY)

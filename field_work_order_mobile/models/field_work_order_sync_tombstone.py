@@ -21,6 +21,10 @@ class FieldWorkOrderSyncTombstone(models.Model):
         "res.users", index=True, readonly=True, ondelete="cascade",
         help="Who lost sight of the order; empty for everyone (deleted, archived, moved company).",
     )
+    company_id = fields.Many2one(
+        "res.company", readonly=True, ondelete="cascade",
+        help="The order's company when it was hidden: only its users are told of the removal.",
+    )
 
     def init(self):
         self.env.cr.execute(SQL(
@@ -31,16 +35,22 @@ class FieldWorkOrderSyncTombstone(models.Model):
             "CREATE INDEX IF NOT EXISTS field_work_order_sync_tombstone_txid_idx "
             "ON field_work_order_sync_tombstone (txid)"
         ))
+        # Tombstones from before the company was stored: that of the order when it still exists.
+        self.env.cr.execute(SQL(
+            "UPDATE field_work_order_sync_tombstone t SET company_id = o.company_id "
+            "FROM field_work_order o WHERE t.company_id IS NULL AND o.id = t.order_id"
+        ))
 
     @api.model
-    def _bury(self, pairs):
-        """Insert tombstones for (order id, user id or False) pairs, stamped with this transaction."""
-        pairs = list(pairs)
-        if not pairs:
+    def _bury(self, rows):
+        """Insert tombstones for (order id, user id or False, company id) rows of this transaction."""
+        rows = list(rows)
+        if not rows:
             return
         self.env.cr.execute(SQL(
-            "INSERT INTO field_work_order_sync_tombstone (order_id, user_id, create_uid, create_date)"
-            " SELECT o, NULLIF(u, 0), %s, now() AT TIME ZONE 'UTC'"
-            " FROM unnest(%s::int[], %s::int[]) AS t(o, u)",
-            self.env.uid, [p[0] for p in pairs], [p[1] or 0 for p in pairs],
+            "INSERT INTO field_work_order_sync_tombstone"
+            " (order_id, user_id, company_id, create_uid, create_date)"
+            " SELECT o, NULLIF(u, 0), c, %s, now() AT TIME ZONE 'UTC'"
+            " FROM unnest(%s::int[], %s::int[], %s::int[]) AS t(o, u, c)",
+            self.env.uid, [r[0] for r in rows], [r[1] or 0 for r in rows], [r[2] for r in rows],
         ))

@@ -4,7 +4,9 @@ from markupsafe import Markup
 
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.field_work_order.tests.policy_common import PolicyRpcCase
 
 from .common import SyncCommon
 
@@ -167,6 +169,61 @@ class TestSyncPull(SyncCommon):
                          ("2030-01-15 09:00:00", "2030-01-15 11:00:00"))
         self.assertEqual(data["labor"][0]["duration"], 2.0)
         self.assertEqual(data["checklist"][0]["done_by"], "Terry Tech")
+
+
+@tagged("post_install", "-at_install")
+class TestSyncPullCompanies(SyncCommon, PolicyRpcCase):
+    """The removed list names only orders of the caller's companies, over XML-RPC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company2 = cls.env["res.company"].create({"name": "Second Co"})
+        cls.tech_c2 = new_test_user(
+            cls.env, "fwo_tech_c2", groups="base.group_user,field_work_order.group_technician",
+            name="Cleo Second", company_id=cls.company2.id,
+            company_ids=[Command.set(cls.company2.ids)],
+        )
+        cls.tech2.company_ids = [Command.set([cls.company.id, cls.company2.id])]
+        cls.job_c2 = cls.env["field.work.order.job.type"].create(
+            {"name": "Second job", "company_id": cls.company2.id})
+
+    def order_c2(self):
+        return self.env["field.work.order"].with_company(self.company2).create({
+            "partner_id": self.customer.id, "user_id": self.tech_c2.id,
+            "company_id": self.company2.id, "job_type_id": self.job_c2.id,
+            "scheduled_start": "2030-01-15 09:00:00",
+        })
+
+    def rpc_pull(self, user, cursor):
+        page = self.rpc(user, "field.work.order", "sync_pull", [], {"cursor": cursor})
+        self.assertFalse(page["has_more"])
+        return page
+
+    def test_removed_lists_only_the_callers_companies(self):
+        mine, kept = self.create_order(), self.create_order()
+        deleted_c2, archived_c2 = self.order_c2(), self.order_c2()
+        _orders, _removed, cursor, _pages = self.pull(self.tech)
+        _orders, _removed, cursor_c2, _pages = self.pull(self.tech_c2)
+        _orders, _removed, cursor_both, _pages = self.pull(self.tech2)
+        self.age()
+        mine.with_user(self.dispatcher).unlink()
+        deleted_c2_id = deleted_c2.id
+        deleted_c2.unlink()
+        archived_c2.active = False
+        # The technician of the first company only: their own order, never the other company's.
+        page = self.rpc_pull(self.tech, cursor)
+        self.assertEqual(page["removed"], [mine.id])
+        self.assertEqual(page["orders"], [])
+        self.assertNotIn(kept.id, page["removed"])
+        # The second company's technician: both of theirs, not the first company's.
+        page = self.rpc_pull(self.tech_c2, cursor_c2)
+        self.assertEqual(page["removed"], sorted([deleted_c2_id, archived_c2.id]))
+        # A user of both companies hears of all three.
+        self.assertEqual(
+            self.rpc_pull(self.tech2, cursor_both)["removed"],
+            sorted([mine.id, deleted_c2_id, archived_c2.id]),
+        )
 
 
 @tagged("post_install", "-at_install")
