@@ -81,7 +81,7 @@ class FieldWorkOrderEquipment(models.Model):
     reading_ids = fields.One2many(
         "field.work.order.reading", "equipment_id", string="Readings", readonly=True
     )
-    reading_count = fields.Integer(compute="_compute_history_counts", string="Readings")
+    reading_count = fields.Integer(compute="_compute_history_counts", string="Reading Count")
     material_count = fields.Integer(compute="_compute_history_counts", string="Parts Replaced")
     photo_count = fields.Integer(compute="_compute_history_counts", string="Photos")
 
