@@ -366,6 +366,7 @@ class SyncClient:
             report.batches += 1
         outcomes = self._outcomes(batch, results)
         self.store.record_results(outcomes)
+        self._show_applied(outcomes)
         report.sent += len(batch)
         for _op, status, *_ in outcomes:
             if status == "applied":
@@ -381,6 +382,25 @@ class SyncClient:
                 f"sync_push answered {len(outcomes)} results for {len(batch)} operations; "
                 "the others stay queued"
             )
+
+    def _show_applied(self, outcomes: Sequence[tuple[Operation, str, str, int, Any]]) -> None:
+        """Show in the cached orders what the server just applied, until a pull replaces them.
+
+        Without it, a hold queued after a pushed start would be judged against
+        the copy pulled before the start, and refused offline.
+        """
+        rules = self._rules()
+        for op, status, _message, version, _current in outcomes:
+            if status != "applied":
+                continue
+            rule = rules.sync_transition(op.type)
+            if rule is not None and rule.target:
+                self.store.show_applied(op.order_id, version, state=rule.target)
+            elif op.type == "checklist":
+                self.store.show_applied(
+                    op.order_id, version,
+                    checklist={int(op.payload["line_id"]): bool(op.payload.get("done"))},
+                )
 
     @staticmethod
     def _outcomes(

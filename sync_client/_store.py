@@ -218,6 +218,32 @@ class Store:
             self._put_meta(db, "cursor", cursor)
         return kept
 
+    def show_applied(
+        self, order_id: int, version: int, state: str | None = None,
+        checklist: Mapping[int, bool] | None = None,
+    ) -> None:
+        """Write an applied operation's effect into the cached order, keeping its version.
+
+        Only when the cached copy is older than the server's version after the
+        operation: a newer pull already shows it, or something since.
+        """
+        with self._write() as db:
+            row = db.execute(
+                "SELECT data FROM orders WHERE id = ? AND version < ?", (int(order_id), int(version))
+            ).fetchone()
+            if row is None:
+                return
+            data = json.loads(row[0])
+            if state is not None:
+                data["state"] = state
+            for line in data.get("checklist") or ():
+                if isinstance(line, dict) and checklist and int(line["id"]) in checklist:
+                    line["done"] = checklist[int(line["id"])]
+            db.execute(
+                "UPDATE orders SET state = ?, data = ? WHERE id = ?",
+                (str(data.get("state") or ""), json.dumps(data, sort_keys=True), int(order_id)),
+            )
+
     def reset_orders(self) -> None:
         """Forget every cached order and the cursor (the queue is kept)."""
         with self._write() as db:

@@ -191,3 +191,39 @@ def test_live_server_rules_are_followed_without_a_code_change(
             client.hold(second)
         assert client.pending() == []
         assert read(admin, "field.work.order", [second], ["state"])[0]["state"] == "scheduled"
+
+
+def test_a_pushed_operation_shows_in_the_cached_copy_until_the_next_pull(
+    odoo: Any, tmp_path: Path
+) -> None:
+    """Start, push, then hold, resume, tick and complete with no pull in between: each
+    step is judged against what the server already applied, not the copy pulled before."""
+    admin = Rpc(odoo)
+    tech_id, tech = admin.create_user("technician")
+    order = make_order(admin, odoo, make_world(admin), tech_id,
+                       checklist=({"name": "Isolate power", "required": True},))
+    transport = JsonRpcTransport(odoo.url, odoo.db, tech, tech)
+    with SyncClient(transport, tmp_path / "tech.sqlite3") as client:
+        client.pull()
+        pulled = client.order(order)
+        line = pulled["checklist"][0]["id"]
+        client.start(order)
+        assert client.push().applied == 1
+        cached = client.order(order)
+        assert (cached["state"], cached["version"]) == ("in_progress", pulled["version"])
+
+        client.hold(order)  # refused offline before: the copy still said "scheduled"
+        assert client.push().applied == 1
+        assert client.order(order)["state"] == "on_hold"
+        client.resume(order)
+        client.checklist(order, line)
+        assert client.push().applied == 2
+        assert client.order(order)["checklist"][0]["done"] is True
+        client.complete(order)  # the required item is known done without a pull
+        report = client.push()
+        assert (report.applied, report.conflicts, report.errors) == (1, 0, 0)
+        assert read(admin, "field.work.order", [order], ["state"])[0]["state"] == "done"
+
+        client.pull()  # the server's copy replaces the patched one
+        assert client.order(order)["state"] == "done"
+        assert client.order(order)["version"] > pulled["version"]
