@@ -1,8 +1,9 @@
 """The technician app at /field-service in a phone-sized Chromium against a real Odoo.
 
-These tests stop and start Odoo, so they run their own server on the test
-database (the session-wide ``odoo`` server stays up for the other tests),
-always on the same port: the service worker, its cache and the app's
+These tests stop and start Odoo, so they run on a server of their own on the
+test database (conftest.py's ``app_server``, shared with
+test_mobile_app_equipment.py; the session-wide ``odoo`` server stays up for
+the other tests), always on the same port: the service worker, its cache and the app's
 IndexedDB belong to the origin. Each test logs in a technician made for it
 in a fresh browser context (its own cookies, cache and IndexedDB).
 """
@@ -17,10 +18,9 @@ from urllib.request import Request, urlopen
 
 import pytest
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from ._browser import launch, login
-from ._odoo import db_from_env, serving
+from ._browser import login
 from ._orders import make_order, make_world, read
 from ._rpc import Rpc
 
@@ -32,36 +32,18 @@ QUEUED = f"""() => {STORE}.queue.operations.map(
               message: o.message}}))"""
 
 
-@pytest.fixture(scope="module")
-def server():
-    with serving(db_from_env()) as server:
-        yield server
+@pytest.fixture
+def odoo_app(app_server):
+    """The app's server (conftest.py), up at the start of each test and again after it."""
+    if app_server.proc.poll() is not None:
+        app_server.start()
+    yield app_server
+    if app_server.proc.poll() is not None:
+        app_server.start()
 
 
 @pytest.fixture
-def odoo_app(server):
-    """The module's server, up at the start of each test and again after it."""
-    if server.proc.poll() is not None:
-        server.start()
-    yield server
-    if server.proc.poll() is not None:
-        server.start()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    expect.set_options(timeout=15000)  # two busy cores: the default 5 s is short for a redraw
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            expect.set_options(timeout=5000)
-
-
-@pytest.fixture
-def phone(browser, request, tmp_path):
+def phone(phone_browser, request, tmp_path):
     """Makes phone-sized touch browser contexts, closed at the end of the test. When the test
     failed, each page's console and a screenshot are kept (printed in the test's report)."""
     contexts, console = [], []
@@ -72,7 +54,7 @@ def phone(browser, request, tmp_path):
         page.on("pageerror", lambda e: console.append(f"{page.url} page error: {e}"))
 
     def new():
-        context = browser.new_context(**PHONE)
+        context = phone_browser.new_context(**PHONE)
         context.set_default_timeout(20000)
         context.on("page", watch)
         contexts.append(context)
@@ -221,6 +203,32 @@ def log_pushes(page):
 
     page.on("response", on_response)
     return answered
+
+
+def record_pushes(page):
+    """(url, body, statuses) of every push the server answered without an error."""
+    pushed = []
+    page.on("response", lambda r: r.url.endswith("/sync_push") and r.ok and pushed.append(
+        (r.url, r.request.post_data, [x["status"] for x in r.json()["result"]])))
+    return pushed
+
+
+def push_back_online_then_again(page, odoo, pushed, uuids):
+    """Back online the queue goes in one push, every operation applied; the same push sent
+    again from the same phone and session (an answer lost on the way back) is answered
+    duplicate for each operation."""
+    odoo.start()
+    page.click(".o_fwo_sync_button")
+    wait_pending(page, 0, timeout=60000)
+    assert queued(page) == []
+    assert [([op["uuid"] for op in json.loads(body)["params"]["kwargs"]["operations"]], statuses)
+            for _url, body, statuses in pushed] == [(uuids, ["applied"] * len(uuids))]
+    url, body, _statuses = pushed[0]
+    again = page.evaluate("""async ([url, body]) => (await fetch(url, {
+        method: "POST", headers: {"Content-Type": "application/json"}, body})).json()""",
+                          [url, body])
+    assert [(r["uuid"], r["status"], r["first_status"]) for r in again["result"]] == [
+        (u, "duplicate", "applied") for u in uuids]
 
 
 def sync_log(admin, uuids):
@@ -635,9 +643,7 @@ def test_quote_signed_offline_then_pushed_twice_invoices_once(odoo_app, admin, w
 
     context = phone()
     page = open_app(context, odoo_app, tech)
-    pushed = []  # (url, body, statuses) of every push the server answered
-    page.on("response", lambda r: r.url.endswith("/sync_push") and r.ok and pushed.append(
-        (r.url, r.request.post_data, [x["status"] for x in r.json()["result"]])))
+    pushed = record_pushes(page)
     wait_offline_ready(page)
 
     odoo_app.stop()
@@ -673,20 +679,7 @@ def test_quote_signed_offline_then_pushed_twice_invoices_once(odoo_app, admin, w
         ("quote_approve", "pending"), ("complete", "pending")]
     uuids = [op["uuid"] for op in ops]
 
-    odoo_app.start()
-    page.click(".o_fwo_sync_button")
-    wait_pending(page, 0, timeout=60000)
-    assert queued(page) == []
-    assert [([op["uuid"] for op in json.loads(body)["params"]["kwargs"]["operations"]], statuses)
-            for _url, body, statuses in pushed] == [(uuids, ["applied"] * 5)]
-
-    # The same queue again, from the same phone and session (an answer lost on the way back).
-    url, body, _statuses = pushed[0]
-    again = page.evaluate("""async ([url, body]) => (await fetch(url, {
-        method: "POST", headers: {"Content-Type": "application/json"}, body})).json()""",
-                          [url, body])
-    assert [(r["uuid"], r["status"], r["first_status"]) for r in again["result"]] == [
-        (u, "duplicate", "applied") for u in uuids]
+    push_back_online_then_again(page, odoo_app, pushed, uuids)
 
     order = read(admin, "field.work.order", [order_id],
                  ["state", "invoice_ids", "material_ids", "labor_ids"])[0]

@@ -2,10 +2,9 @@
 out of range), a unit found on site, a part and a photo tagged to units, the job completed;
 back online the queue is applied once, and the same push sent again changes nothing.
 
-Runs on test_mobile_app.py's server and phone fixtures (they stop and start Odoo).
+Runs on test_mobile_app.py's fixtures and conftest.py's app server (stopped and started).
 """
 
-import json
 import uuid
 from datetime import date, timedelta
 
@@ -13,10 +12,18 @@ from playwright.sync_api import expect
 
 from . import test_mobile_app as app
 from ._orders import make_order, read
-from .test_mobile_app import jpeg, open_app, open_job, queued, wait_offline_ready, wait_pending, wait_queued
+from .test_mobile_app import (
+    jpeg,
+    open_app,
+    open_job,
+    push_back_online_then_again,
+    record_pushes,
+    wait_offline_ready,
+    wait_queued,
+)
 
-# test_mobile_app.py's fixtures: this module's own Odoo server (stopped and started), phone contexts.
-server, odoo_app, browser, phone = app.server, app.odoo_app, app.browser, app.phone
+# test_mobile_app.py's fixtures: the app's Odoo server (stopped and started), phone contexts.
+odoo_app, phone = app.odoo_app, app.phone
 admin, world, company = app.admin, app.world, app.company
 
 
@@ -48,9 +55,7 @@ def test_units_readings_and_tags_offline_then_pushed_twice_apply_once(odoo_app, 
 
     context = phone()
     page = open_app(context, odoo_app, tech)
-    pushed = []  # (url, body, statuses) of every push the server answered
-    page.on("response", lambda r: r.url.endswith("/sync_push") and r.ok and pushed.append(
-        (r.url, r.request.post_data, [x["status"] for x in r.json()["result"]])))
+    pushed = record_pushes(page)
     wait_offline_ready(page)
 
     odoo_app.stop()
@@ -113,20 +118,7 @@ def test_units_readings_and_tags_offline_then_pushed_twice_apply_once(odoo_app, 
     assert payloads[4]["equipment_ref"] == uuids[3]  # the part names the unit not yet on the server
     assert payloads[5]["equipment_id"] == condenser
 
-    odoo_app.start()
-    page.click(".o_fwo_sync_button")
-    wait_pending(page, 0, timeout=60000)
-    assert queued(page) == []
-    assert [([op["uuid"] for op in json.loads(body)["params"]["kwargs"]["operations"]], statuses)
-            for _url, body, statuses in pushed] == [(uuids, ["applied"] * 7)]
-
-    # The same queue again, from the same phone and session (an answer lost on the way back).
-    url, body, _statuses = pushed[0]
-    again = page.evaluate("""async ([url, body]) => (await fetch(url, {
-        method: "POST", headers: {"Content-Type": "application/json"}, body})).json()""",
-                          [url, body])
-    assert [(r["uuid"], r["status"], r["first_status"]) for r in again["result"]] == [
-        (u, "duplicate", "applied") for u in uuids]
+    push_back_online_then_again(page, odoo_app, pushed, uuids)
 
     order = read(admin, "field.work.order", [order_id],
                  ["state", "equipment_ids", "material_ids", "photo_ids", "labor_ids"])[0]

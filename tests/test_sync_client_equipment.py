@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +15,8 @@ import pytest
 
 from sync_client import InvalidOperationError, SyncClient, TransportError, cli
 
-from .test_sync_client_fake import FakeServer, FakeTransport
+from .test_sync_client_fake import FakeServer, FakeTransport, pulled_client
 
-NOW = datetime(2026, 3, 1, 9, 0, 0, tzinfo=timezone.utc)
 PNG = b"\x89PNG fake photo"
 OPERATIONS = ["start", "on_my_way", "hold", "resume", "complete", "note", "material", "labor",
               "photo", "signature", "checklist", "set", "quote", "quote_approve", "quote_send",
@@ -41,13 +38,7 @@ def server() -> FakeServer:
     return server
 
 
-@pytest.fixture
-def client(server: FakeServer, tmp_path: Path) -> Iterator[SyncClient]:
-    client = SyncClient(FakeTransport(server), tmp_path / "store.sqlite3", now=lambda: NOW,
-                        sleep=lambda _s: None, max_attempts=1)
-    client.pull()
-    yield client
-    client.close()
+client = pulled_client  # the fixture: a client of this module's ``server`` that pulled once
 
 
 def test_a_unit_added_here_is_read_and_tagged_in_the_same_push(

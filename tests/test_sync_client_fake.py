@@ -9,12 +9,14 @@ and lose the response.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sync_client import AuthError, TransportError
+from sync_client import AuthError, SyncClient, TransportError
 
 
 def _state(value: str, open: bool = False, closed: bool = False) -> dict[str, Any]:
@@ -197,6 +199,18 @@ class FakeTransport:
             self.server.lose_next -= 1
             raise TransportError("the fake server applied the push, then the connection dropped")
         return result
+
+
+@pytest.fixture
+def pulled_client(server: FakeServer, tmp_path: Path) -> Iterator[SyncClient]:
+    """A client of the test module's fake ``server`` that pulled once, at a fixed time and
+    without waiting or retrying (the modules that use it name it ``client``)."""
+    client = SyncClient(FakeTransport(server), tmp_path / "store.sqlite3",
+                        now=lambda: datetime(2026, 3, 1, 9, 0, 0, tzinfo=timezone.utc),
+                        sleep=lambda _s: None, max_attempts=1)
+    client.pull()
+    yield client
+    client.close()
 
 
 def test_fake_pages_follow_the_cursor() -> None:

@@ -6,17 +6,12 @@ is in field_work_order_mobile/tests/test_sync_material_correction.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timezone
-from pathlib import Path
-
 import pytest
 
 from sync_client import InvalidOperationError, SyncClient
 
-from .test_sync_client_fake import FakeServer, FakeTransport
+from .test_sync_client_fake import FakeServer, pulled_client
 
-NOW = datetime(2026, 3, 1, 9, 0, 0, tzinfo=timezone.utc)
 GASKET = {"id": 21, "product_id": 41, "product_name": "Gasket", "product_uom_qty": 2,
           "quantity_used": 3, "uom": "Units", "lot": False}
 
@@ -28,13 +23,7 @@ def server() -> FakeServer:
     return server
 
 
-@pytest.fixture
-def client(server: FakeServer, tmp_path: Path) -> Iterator[SyncClient]:
-    client = SyncClient(FakeTransport(server), tmp_path / "store.sqlite3", now=lambda: NOW,
-                        sleep=lambda _s: None, max_attempts=1)
-    client.pull()
-    yield client
-    client.close()
+client = pulled_client  # the fixture: a client of this module's ``server`` that pulled once
 
 
 def test_a_correction_sends_the_lines_new_total_once(server: FakeServer, client: SyncClient) -> None:

@@ -7,18 +7,14 @@ field_work_order_mobile/tests/test_sync_quote.py and tests/test_sync_quote_live.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sync_client import InvalidOperationError, QuoteOption, SyncClient, TransportError
 
-from .test_sync_client_fake import FakeServer, FakeTransport
+from .test_sync_client_fake import FakeServer, pulled_client
 
-NOW = datetime(2026, 3, 1, 9, 0, 0, tzinfo=timezone.utc)
 PNG = b"\x89PNG fake signature"
 OPTIONS: list[QuoteOption] = [
     {"name": "Repair", "lines": [{"product_id": 11, "quantity": 1}]},
@@ -37,13 +33,7 @@ def server() -> FakeServer:
     return server
 
 
-@pytest.fixture
-def client(server: FakeServer, tmp_path: Path) -> Iterator[SyncClient]:
-    client = SyncClient(FakeTransport(server), tmp_path / "store.sqlite3", now=lambda: NOW,
-                        sleep=lambda _s: None, max_attempts=1)
-    client.pull()
-    yield client
-    client.close()
+client = pulled_client  # the fixture: a client of this module's ``server`` that pulled once
 
 
 def test_a_quote_made_here_is_approved_and_sent_in_the_same_push(

@@ -517,8 +517,9 @@ class AccessMatrixCase(HttpCase):
                             failures.append(f"{label} | {role} | {proto} | "
                                             f"{'allowed' if allowed else 'denied'} expected: {problem}")
                             self.fail(problem)
-        _logger.info("access matrix, %s: %s rows, %s cells, %s passed, %s failed%s", type(self).__name__,
-                     len(rows), cells, cells - len(failures), len(failures),
+        _logger.info("access matrix, %s.%s: %s rows, %s cells, %s passed, %s failed%s",
+                     type(self).__name__, self._testMethodName, len(rows), cells,
+                     cells - len(failures), len(failures),
                      "".join(f"\n  {failure}" for failure in failures))
 
 

@@ -282,3 +282,13 @@ def serve_report_assets(case):
     case.addClassCleanup(server.shutdown)
     case.env["ir.config_parameter"].sudo().set_param(
         "report.url", f"http://127.0.0.1:{server.server_address[1]}")
+    print_without_delay(case.env)
+
+
+def print_without_delay(env):
+    """Let wkhtmltopdf print a report as soon as it is loaded.
+
+    It waits ``report.print_delay`` (1 s by default) for scripts still running
+    after the load; our reports have none, and the tests render dozens of PDFs.
+    """
+    env["ir.config_parameter"].sudo().set_param("report.print_delay", "0")

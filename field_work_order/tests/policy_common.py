@@ -7,7 +7,7 @@ from pathlib import Path
 from odoo import fields
 from odoo.tests import HttpCase
 
-from .common import WorkOrderCommon
+from .common import WorkOrderCommon, print_without_delay
 
 ACCESS = 4  # XML-RPC fault code of an AccessError
 
@@ -39,6 +39,7 @@ class PolicyRpcCase(WorkOrderCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.config_parameter"].set_param("report.url", cls.base_url())
+        print_without_delay(cls.env)
         cls.cable = cls.env["product.product"].create({"name": "Cable", "type": "consu"})
 
     def rpc(self, user, model, method, args, kwargs=None, context=None):

@@ -43,65 +43,65 @@ def real_pdf(env):
 
 
 class PortalCase(HttpCase):
-    """The customer portal as two customers' real portal users see it, over HTTP and RPC."""
+    """The customer portal as two customers' real portal users see it, over HTTP and RPC
+    (their users, orders and photos built once per class)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         serve_report_assets(cls)
-
-    def setUp(self):
-        super().setUp()
-        self.company = self.env.company
-        self.company.write({
+        cls.company = cls.env.company
+        cls.company.write({
             "fwo_notify_request": True, "fwo_notify_scheduled": False, "fwo_notify_on_way": False,
             "fwo_send_report_on_done": False, "fwo_signature_required": False,
         })
-        self.dispatcher = new_test_user(
-            self.env, "portal_dispatcher", name="Dina Dispatcher",
+        cls.dispatcher = new_test_user(
+            cls.env, "portal_dispatcher", name="Dina Dispatcher",
             groups="base.group_user,field_work_order.group_dispatcher",
         )
-        self.tech = new_test_user(
-            self.env, "portal_tech", name="Terry Jones",
+        cls.tech = new_test_user(
+            cls.env, "portal_tech", name="Terry Jones",
             groups="base.group_user,field_work_order.group_technician",
         )
-        Partner = self.env["res.partner"]
-        self.acme = Partner.create({
+        Partner = cls.env["res.partner"]
+        cls.acme = Partner.create({
             "name": "Acme Offices", "is_company": True, "email": "office@acme.example",
             "tz": "Europe/Brussels", "street": "1 Main Street", "city": "Brussels",
         })
-        self.acme_annex = Partner.create({
-            "name": "Acme Annex", "parent_id": self.acme.id, "type": "other",
+        cls.acme_annex = Partner.create({
+            "name": "Acme Annex", "parent_id": cls.acme.id, "type": "other",
             "street": "5 Side Street", "city": "Brussels",
         })
-        self.globex = Partner.create({
+        cls.globex = Partner.create({
             "name": "Globex Corp", "is_company": True, "email": "office@globex.example",
             "street": "9 Harbour Road", "city": "Antwerp",
         })
-        self.alice = self._portal_user("alice_portal", "Alice Acme", self.acme)
-        self.bob = self._portal_user("bob_portal", "Bob Globex", self.globex)
-        self.acme_scheduled = self._order(self.acme_annex, "scheduled", unit_number="4B")
-        self.acme_done = self._order(self.acme, "done")
-        self.acme_draft = self._order(self.alice.partner_id, "draft")
-        self.globex_done = self._order(self.globex, "done")
-        self.globex_photo = self.env["field.work.order.photo"].create({
-            "work_order_id": self.globex_done.id, "image": base64.b64encode(png_bytes()),
+        cls.alice = cls._portal_user("alice_portal", "Alice Acme", cls.acme)
+        cls.bob = cls._portal_user("bob_portal", "Bob Globex", cls.globex)
+        cls.acme_scheduled = cls._order(cls.acme_annex, "scheduled", unit_number="4B")
+        cls.acme_done = cls._order(cls.acme, "done")
+        cls.acme_draft = cls._order(cls.alice.partner_id, "draft")
+        cls.globex_done = cls._order(cls.globex, "done")
+        cls.globex_photo = cls.env["field.work.order.photo"].create({
+            "work_order_id": cls.globex_done.id, "image": base64.b64encode(png_bytes()),
         })
-        self.acme_photo = self.env["field.work.order.photo"].create({
-            "work_order_id": self.acme_done.id, "image": base64.b64encode(png_bytes()),
+        cls.acme_photo = cls.env["field.work.order.photo"].create({
+            "work_order_id": cls.acme_done.id, "image": base64.b64encode(png_bytes()),
         })
-        self.Order = self.env["field.work.order"].with_context(active_test=False)
-        self.Photo = self.env["field.work.order.photo"]
+        cls.Order = cls.env["field.work.order"].with_context(active_test=False)
+        cls.Photo = cls.env["field.work.order.photo"]
 
-    def _portal_user(self, login, name, company):
-        user = new_test_user(self.env, login, name=name, groups="base.group_portal",
+    @classmethod
+    def _portal_user(cls, login, name, company):
+        user = new_test_user(cls.env, login, name=name, groups="base.group_portal",
                              email=f"{login}@example.com")
         user.partner_id.write({"parent_id": company.id, "tz": "Europe/Brussels"})
         return user
 
-    def _order(self, partner, state, **vals):
-        order = self.env["field.work.order"].with_user(self.dispatcher).create({
-            "partner_id": partner.id, "user_id": self.tech.id,
+    @classmethod
+    def _order(cls, partner, state, **vals):
+        order = cls.env["field.work.order"].with_user(cls.dispatcher).create({
+            "partner_id": partner.id, "user_id": cls.tech.id,
             "scheduled_start": "2030-01-15 09:00:00", "description": f"Job for {partner.name}",
             **vals,
         })
@@ -110,7 +110,7 @@ class PortalCase(HttpCase):
             return order
         order.action_schedule()
         if state == "done":
-            as_tech = order.with_user(self.tech)
+            as_tech = order.with_user(cls.tech)
             as_tech.with_context(**at("2030-01-15 09:00:00")).action_start()
             as_tech.with_context(**at("2030-01-15 10:00:00")).action_complete()
         return order

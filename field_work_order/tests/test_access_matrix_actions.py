@@ -1,13 +1,10 @@
 """The access matrix's rows of the order's buttons: transitions, subcontracting, stock, history, invoicing."""
 
-from odoo.tests import tagged
-
 from .access_matrix import (
     FORGED_CONTEXT,
     ISSUE_CONTEXT,
     READERS,
     WORKERS,
-    AccessMatrixCase,
     Call,
     action,
     allow,
@@ -190,10 +187,3 @@ ROWS = [
     ), allow("X")),
 ]
 
-
-@tagged("post_install", "-at_install")
-class TestAccessMatrixActions(AccessMatrixCase):
-    """Every ``action_*`` of the order as each role (see access_matrix.py)."""
-
-    def test_access_matrix(self):
-        self.check_matrix(ROWS)

@@ -1,9 +1,6 @@
 """The access matrix's rows of maintenance agreements: dispatchers run them, invoicing users bill them."""
 
-from odoo.tests import tagged
-
 from .access_matrix import (
-    AccessMatrixCase,
     Call,
     allow,
     count,
@@ -69,10 +66,3 @@ def _agreement_rows():
 
 ROWS = _agreement_rows()
 
-
-@tagged("post_install", "-at_install")
-class TestAccessMatrixAgreements(AccessMatrixCase):
-    """Agreements as each role (see access_matrix.py)."""
-
-    def test_access_matrix(self):
-        self.check_matrix(ROWS)

@@ -1,8 +1,6 @@
 """The access matrix's rows of the dispatch board: a drop, suggestions, the board, a route."""
 
-from odoo.tests import tagged
-
-from .access_matrix import ACCESS, AccessMatrixCase, Call, action, allow, state_of
+from .access_matrix import ACCESS, Call, action, allow, state_of
 
 
 def _board_shows_c1(t, role, result):
@@ -33,10 +31,3 @@ ROWS = [
     ), allow("A", "D")),
 ]
 
-
-@tagged("post_install", "-at_install")
-class TestAccessMatrixDispatch(AccessMatrixCase):
-    """The dispatch board's calls as each role (see access_matrix.py)."""
-
-    def test_access_matrix(self):
-        self.check_matrix(ROWS)

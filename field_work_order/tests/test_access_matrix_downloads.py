@@ -1,10 +1,7 @@
 """The access matrix's rows of the printed reports and downloads, through a web session."""
 
-from odoo.tests import tagged
-
 from .access_matrix import (
     READERS,
-    AccessMatrixCase,
     Http,
     allow,
     content_bytes,
@@ -29,10 +26,3 @@ ROWS = [
         content_bytes(lambda t: t.o_done, "signature")), allow(*READERS)),
 ]
 
-
-@tagged("post_install", "-at_install")
-class TestAccessMatrixDownloads(AccessMatrixCase):
-    """Reports, photos and signatures over HTTP as each role (see access_matrix.py)."""
-
-    def test_access_matrix(self):
-        self.check_matrix(ROWS)

@@ -3,11 +3,8 @@ the units' tags, the QR label sheet and the address its codes open."""
 
 from urllib.parse import quote, urlparse
 
-from odoo.tests import tagged
-
 from .access_matrix import (
     READERS,
-    AccessMatrixCase,
     Call,
     Http,
     allow,
@@ -214,37 +211,35 @@ ROWS = [
 ]
 
 
-@tagged("post_install", "-at_install")
-class TestAccessMatrixEquipment(AccessMatrixCase):
-    """Equipment, readings and the units' tags as each role (see access_matrix.py)."""
+class EquipmentRows:
+    """What the equipment's rows need: units, a reading and a tagged photo (built in the test,
+    rolled back with it), and the judging of the label's redirects."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        env = cls.env
-        cls.definition = env["field.work.order.job.type.reading"].create({
-            "job_type_id": cls.job_type.id, "name": "Suction pressure", "uom": "psi",
+    def _build_equipment(self):
+        env = self.env
+        self.definition = env["field.work.order.job.type.reading"].create({
+            "job_type_id": self.job_type.id, "name": "Suction pressure", "uom": "psi",
             "min_value": 60, "max_value": 80,
         })
-        Unit = env[UNIT].with_user(cls.disp)
-        cls.unit = Unit.create({
-            "name": "Matrix Condenser", "partner_id": cls.customer.id, "serial_number": "MX-1",
+        Unit = env[UNIT].with_user(self.disp)
+        self.unit = Unit.create({
+            "name": "Matrix Condenser", "partner_id": self.customer.id, "serial_number": "MX-1",
             "install_date": "2021-05-01", "warranty_end": "2031-03-31",
         }).with_env(env)
-        cls.unit_p = Unit.create({
-            "name": "Matrix Water Heater", "partner_id": cls.portal.partner_id.id,
+        self.unit_p = Unit.create({
+            "name": "Matrix Water Heater", "partner_id": self.portal.partner_id.id,
         }).with_env(env)
-        cls.unit_retired = Unit.create({
-            "name": "Matrix Old Boiler", "partner_id": cls.customer.id, "active": False,
+        self.unit_retired = Unit.create({
+            "name": "Matrix Old Boiler", "partner_id": self.customer.id, "active": False,
         }).with_env(env)
-        Unit.create({"name": "Matrix Annex Boiler", "partner_id": cls.customer.id,
-                     "service_partner_id": cls.site2.id})
-        cls.reading = env[READING].with_user(cls.tech_a).create({
-            "work_order_id": cls.o_prog.id, "equipment_id": cls.unit.id,
-            "definition_id": cls.definition.id, "value": 85.0,
+        Unit.create({"name": "Matrix Annex Boiler", "partner_id": self.customer.id,
+                     "service_partner_id": self.site2.id})
+        self.reading = env[READING].with_user(self.tech_a).create({
+            "work_order_id": self.o_prog.id, "equipment_id": self.unit.id,
+            "definition_id": self.definition.id, "value": 85.0,
         }).with_env(env)
-        cls.photo_open = env["field.work.order.photo"].with_user(cls.tech_a).create({
-            "work_order_id": cls.o_prog.id, "image": PNG, "kind": "before",
+        self.photo_open = env["field.work.order.photo"].with_user(self.tech_a).create({
+            "work_order_id": self.o_prog.id, "image": PNG, "kind": "before",
         }).with_env(env)
         env.flush_all()
 
@@ -258,6 +253,3 @@ class TestAccessMatrixEquipment(AccessMatrixCase):
         if good == allowed:
             return None
         return f"{'not sent' if allowed else 'sent'} to the unit: {first.status_code} {sent}"
-
-    def test_access_matrix(self):
-        self.check_matrix(ROWS)

@@ -1,10 +1,7 @@
 """The access matrix's rows of the order's lines: checklist, parts, labor, photos."""
 
-from odoo.tests import tagged
-
 from .access_matrix import (
     WORKERS,
-    AccessMatrixCase,
     Call,
     ago,
     allow,
@@ -105,10 +102,3 @@ ROWS = [
     ), allow(*WORKERS)),
 ]
 
-
-@tagged("post_install", "-at_install")
-class TestAccessMatrixLines(AccessMatrixCase):
-    """Writing, adding and deleting the order's lines as each role (see access_matrix.py)."""
-
-    def test_access_matrix(self):
-        self.check_matrix(ROWS)

@@ -1,12 +1,9 @@
 """The access matrix's rows of the order itself: read it, write its fields, create and unlink it."""
 
-from odoo.tests import tagged
-
 from .access_matrix import (
     FORGED_CONTEXT,
     READERS,
     WORKERS,
-    AccessMatrixCase,
     Call,
     allow,
     exists,
@@ -144,10 +141,3 @@ ROWS = [
     ), allow("D")),
 ]
 
-
-@tagged("post_install", "-at_install")
-class TestAccessMatrixOrders(AccessMatrixCase):
-    """Reading, writing, creating and deleting orders as each role (see access_matrix.py)."""
-
-    def test_access_matrix(self):
-        self.check_matrix(ROWS)

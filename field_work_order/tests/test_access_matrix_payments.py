@@ -1,8 +1,6 @@
 """The access matrix's rows of payments: the invoice at completion, payments on site, the invoice."""
 
-from odoo.tests import tagged
-
-from .access_matrix import AccessMatrixCase, Call, action, allow, count, write
+from .access_matrix import Call, action, allow, count, write
 
 ORDER, PAYMENT = "field.work.order", "account.payment"
 
@@ -39,19 +37,14 @@ ROWS = [
 ]
 
 
-@tagged("post_install", "-at_install")
-class TestAccessMatrixPayments(AccessMatrixCase):
-    """Payments as each role (see access_matrix.py): the done order's invoice, posted, on-site journal set."""
+class PaymentRows:
+    """What the payments' rows need: the done order's invoice, posted, and the on-site journal
+    set (built in the test, rolled back with it: the other concerns' orders have none)."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.c1.fwo_onsite_journal_id = cls.env["account.journal"].search([
-            ("type", "=", "cash"), ("company_id", "=", cls.c1.id)], limit=1)
-        cls.inv_done = cls.o_done.with_user(cls.accountant)._create_invoices(grouped=True)
-        cls.inv_done.action_post()
-        cls.env.flush_all()
-        cls.inv_done = cls.inv_done.with_env(cls.env)
-
-    def test_access_matrix(self):
-        self.check_matrix(ROWS)
+    def _build_payments(self):
+        self.c1.fwo_onsite_journal_id = self.env["account.journal"].search([
+            ("type", "=", "cash"), ("company_id", "=", self.c1.id)], limit=1)
+        inv_done = self.o_done.with_user(self.accountant)._create_invoices(grouped=True)
+        inv_done.action_post()
+        self.env.flush_all()
+        self.inv_done = inv_done.with_env(self.env)

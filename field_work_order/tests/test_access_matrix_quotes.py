@@ -1,12 +1,9 @@
 """The access matrix's rows of quotes: reading, building, sending, approving, declining."""
 
-from odoo.tests import tagged
-
 from .access_matrix import (
     ACCESS,
     READERS,
     WORKERS,
-    AccessMatrixCase,
     Call,
     Http,
     Route,
@@ -18,7 +15,6 @@ from .access_matrix import (
     window,
     write,
 )
-from .portal_common import real_pdf
 
 QUOTE, LINE = "field.work.order.quote", "field.work.order.quote.line"
 BOOK = "field.work.order.job.type.option"
@@ -127,38 +123,36 @@ ROWS = [
 ]
 
 
-@tagged("post_install", "-at_install")
-class TestAccessMatrixQuotes(AccessMatrixCase):
-    """Quotes as each role (see access_matrix.py): three quotes of the order in progress."""
+class QuoteRows:
+    """What the quotes' rows need: three quotes of the order in progress (built in the test,
+    rolled back with it) and their portal addresses."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        Quote = cls.env[QUOTE].with_user(cls.disp)
+    def _build_quotes(self):
+        Quote = self.env[QUOTE].with_user(self.disp)
 
         def quote():
-            return Quote.create({"work_order_id": cls.o_prog.id, "option_ids": [
+            return Quote.create({"work_order_id": self.o_prog.id, "option_ids": [
                 (0, 0, {"name": "Repair", "line_ids": [
-                    (0, 0, {"product_id": cls.part.id, "quantity": 1}),
-                    (0, 0, {"product_id": cls.labor_product.id, "quantity": 1}),
+                    (0, 0, {"product_id": self.part.id, "quantity": 1}),
+                    (0, 0, {"product_id": self.labor_product.id, "quantity": 1}),
                 ]}),
                 (0, 0, {"name": "Replace", "line_ids": [
-                    (0, 0, {"product_id": cls.part.id, "quantity": 2}),
+                    (0, 0, {"product_id": self.part.id, "quantity": 2}),
                 ]}),
             ]})
 
-        cls.q_draft, cls.q_sent, cls.q_approved = quote(), quote(), quote()
-        (cls.q_sent | cls.q_approved).action_send()
-        cls.q_approved.action_approve(cls.q_approved.option_ids[0].id, cls.signature_png, "Casey")
-        cls.q_draft_line = cls.q_draft.option_ids[0].line_ids[0]
-        cls.book_option = cls.env[BOOK].create({
-            "job_type_id": cls.job_type.id, "name": "Replace the filter",
-            "line_ids": [(0, 0, {"product_id": cls.part.id, "quantity": 1})],
+        self.q_draft, self.q_sent, self.q_approved = quote(), quote(), quote()
+        (self.q_sent | self.q_approved).action_send()
+        self.q_approved.action_approve(self.q_approved.option_ids[0].id, self.signature_png, "Casey")
+        self.q_draft_line = self.q_draft.option_ids[0].line_ids[0]
+        self.book_option = self.env[BOOK].create({
+            "job_type_id": self.job_type.id, "name": "Replace the filter",
+            "line_ids": [(0, 0, {"product_id": self.part.id, "quantity": 1})],
         })
-        cls.o_prog.sudo()._portal_ensure_token()
-        cls.env.flush_all()
+        self.o_prog.sudo()._portal_ensure_token()
+        self.env.flush_all()
         for name in ("q_draft", "q_sent", "q_approved", "q_draft_line", "book_option"):
-            setattr(cls, name, getattr(cls, name).with_env(cls.env))
+            setattr(self, name, getattr(self, name).with_env(self.env))
 
     def portal_url(self, action, query="", link=False, quote=None):
         """The portal's URL of a quote of the order in progress, with the order's link or not."""
@@ -167,7 +161,3 @@ class TestAccessMatrixQuotes(AccessMatrixCase):
                                       query]))
         return (f"/my/work-orders/{self.o_prog.id}/quotes/{quote.id}"
                 + (f"/{action}" if action else "") + (f"?{args}" if args else ""))
-
-    def test_access_matrix(self):
-        with real_pdf(self.env):  # the portal's PDF is rendered as a real one
-            self.check_matrix(ROWS)

@@ -21,54 +21,55 @@ class TestEquipmentPortal(PortalCase):
     browser_size = "360x640"
     touch_enabled = True
 
-    def setUp(self):
-        super().setUp()
-        Unit = self.env["field.work.order.equipment"].with_user(self.dispatcher)
-        self.boiler = Unit.create({
-            "name": "Roof Boiler", "partner_id": self.acme.id, "serial_number": "B-1001",
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Unit = cls.env["field.work.order.equipment"].with_user(cls.dispatcher)
+        cls.boiler = Unit.create({
+            "name": "Roof Boiler", "partner_id": cls.acme.id, "serial_number": "B-1001",
             "location_note": "Roof, east side", "manufacturer": "Vaillant",
             "install_date": "2021-03-01", "warranty_end": "2099-03-01",
         })
-        self.cooler = Unit.create({
-            "name": "Walk-in Cooler", "partner_id": self.acme.id,
-            "service_partner_id": self.acme_annex.id, "serial_number": "C-4471",
+        cls.cooler = Unit.create({
+            "name": "Walk-in Cooler", "partner_id": cls.acme.id,
+            "service_partner_id": cls.acme_annex.id, "serial_number": "C-4471",
             "warranty_end": "2020-01-01",
         })
-        self.heater = Unit.create({
-            "name": "Water Heater", "partner_id": self.acme.id,
-            "service_partner_id": self.acme_annex.id,
+        cls.heater = Unit.create({
+            "name": "Water Heater", "partner_id": cls.acme.id,
+            "service_partner_id": cls.acme_annex.id,
         })
-        self.retired = Unit.create({
-            "name": "Old Chiller", "partner_id": self.acme.id, "serial_number": "X-1",
+        cls.retired = Unit.create({
+            "name": "Old Chiller", "partner_id": cls.acme.id, "serial_number": "X-1",
         })
-        self.retired.action_archive()
-        self.globex_unit = Unit.create({
-            "name": "Harbour Lift", "partner_id": self.globex.id, "serial_number": "L-9",
+        cls.retired.action_archive()
+        cls.globex_unit = Unit.create({
+            "name": "Harbour Lift", "partner_id": cls.globex.id, "serial_number": "L-9",
         })
-        job_type = self.env["field.work.order.job.type"].create({
+        job_type = cls.env["field.work.order.job.type"].create({
             "name": "Boiler Service",
             "reading_ids": [Command.create({"name": "Pressure", "uom": "bar",
                                             "min_value": 1.0, "max_value": 2.0})],
         })
-        self.acme_done.write({"equipment_ids": [Command.set(self.boiler.ids)]})
-        self.acme_second = self._order(self.acme, "done", equipment_ids=[Command.set(self.boiler.ids)])
-        self.acme_cancelled = self._order(self.acme, "scheduled",
-                                          equipment_ids=[Command.set(self.boiler.ids)])
-        self.acme_cancelled.with_user(self.dispatcher).action_cancel()
-        self.globex_done.write({"equipment_ids": [Command.set(self.globex_unit.ids)]})
+        cls.acme_done.write({"equipment_ids": [Command.set(cls.boiler.ids)]})
+        cls.acme_second = cls._order(cls.acme, "done", equipment_ids=[Command.set(cls.boiler.ids)])
+        cls.acme_cancelled = cls._order(cls.acme, "scheduled",
+                                          equipment_ids=[Command.set(cls.boiler.ids)])
+        cls.acme_cancelled.with_user(cls.dispatcher).action_cancel()
+        cls.globex_done.write({"equipment_ids": [Command.set(cls.globex_unit.ids)]})
         definition = job_type.reading_ids
-        Reading = self.env["field.work.order.reading"]
+        Reading = cls.env["field.work.order.reading"]
         Reading.create([
-            {"equipment_id": self.boiler.id, "work_order_id": self.acme_done.id,
+            {"equipment_id": cls.boiler.id, "work_order_id": cls.acme_done.id,
              "definition_id": definition.id, "value": 1.5, "taken_on": "2030-01-10 09:00:00"},
-            {"equipment_id": self.boiler.id, "work_order_id": self.acme_second.id,
+            {"equipment_id": cls.boiler.id, "work_order_id": cls.acme_second.id,
              "definition_id": definition.id, "value": 2.7, "taken_on": "2030-01-15 09:30:00"},
         ])
-        self.globex_reading = Reading.create({
-            "equipment_id": self.globex_unit.id, "work_order_id": self.globex_done.id,
+        cls.globex_reading = Reading.create({
+            "equipment_id": cls.globex_unit.id, "work_order_id": cls.globex_done.id,
             "name": "Load", "value": 300,
         })
-        self.acme_units = self.boiler | self.cooler | self.heater
+        cls.acme_units = cls.boiler | cls.cooler | cls.heater
 
     def _unit_rows(self, response):
         root = lxml_html.fromstring(response.content)

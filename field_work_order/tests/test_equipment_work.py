@@ -17,7 +17,7 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 from . import test_quote
-from .common import PNG, at
+from .common import PNG, at, print_without_delay
 from .test_agreement import AgreementCommon
 from .test_work_order_invoice import InvoiceCommon
 
@@ -40,6 +40,7 @@ class TestEquipmentWork(InvoiceCommon, AgreementCommon, HttpCase):
         cls.setup_invoicing(cls.env, " (equipment)")
         # wkhtmltopdf fetches the report's CSS from the server at report.url.
         cls.env["ir.config_parameter"].sudo().set_param("report.url", cls.base_url())
+        print_without_delay(cls.env)
         Unit = cls.env[UNIT]
         cls.condenser = Unit.create({
             "name": "Condenser", "partner_id": cls.customer.id, "service_partner_id": cls.site.id,

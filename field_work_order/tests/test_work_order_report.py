@@ -6,7 +6,7 @@ from PIL import Image
 
 from odoo.tests import HttpCase, tagged
 
-from .common import WorkOrderCommon, at
+from .common import WorkOrderCommon, at, print_without_delay
 
 SHEET = "field_work_order.field_work_order_action_report_sheet"
 SERVICE = "field_work_order.field_work_order_action_report_service"
@@ -28,6 +28,7 @@ class TestWorkOrderReport(HttpCase, WorkOrderCommon):
         super().setUpClass()
         # wkhtmltopdf fetches the report's CSS from the server at report.url.
         cls.env["ir.config_parameter"].sudo().set_param("report.url", cls.base_url())
+        print_without_delay(cls.env)
         cls.customer.write({"email": "facilities@acme.example", "lang": "en_US"})
         cls.compressor = cls.env["product.product"].create({
             "name": "Compressor X200", "type": "consu", "is_storable": True, "tracking": "lot",

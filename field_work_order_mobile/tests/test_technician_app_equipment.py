@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.field_work_order.tests.common import at
+from odoo.addons.field_work_order.tests.common import at, print_without_delay
 
 
 @tagged("post_install", "-at_install")
@@ -21,6 +21,7 @@ class TestTechnicianAppEquipment(HttpCase):
         super().setUpClass()
         # wkhtmltopdf fetches the report's CSS from this test's server.
         cls.env["ir.config_parameter"].sudo().set_param("report.url", cls.base_url())
+        print_without_delay(cls.env)
         cls.env.company.write({"fwo_signature_required": False, "fwo_invoice_at_completion": False})
         cls.tech = new_test_user(
             cls.env, "equipment_tech", groups="base.group_user,field_work_order.group_technician",
