@@ -122,6 +122,11 @@ class FieldWorkOrder(models.Model):
         string="Technicians", domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
         help="Everyone assigned to the job; the lead technician is always one of them.",
     )
+    technician_count = fields.Integer(
+        compute="_compute_technician_count", store=True,
+        help="Technical: stored so that the board's card shows how many share the job without "
+        "reading every technician of every column.",
+    )
     subcontractor_id = fields.Many2one(
         "res.partner", string="Subcontractor", tracking=True, check_company=True,
         help="A vendor doing the job instead of our technicians.",
@@ -164,6 +169,11 @@ class FieldWorkOrder(models.Model):
             start = order.scheduled_start
             if start and (not order.scheduled_end or order.scheduled_end <= start):
                 order.scheduled_end = start + timedelta(hours=order.job_type_id.planned_hours or 1.0)
+
+    @api.depends("technician_ids")
+    def _compute_technician_count(self):
+        for order in self:
+            order.technician_count = len(order.technician_ids)
 
     @api.depends("labor_ids.duration")
     def _compute_labor_hours(self):
