@@ -118,9 +118,9 @@ class TestQueryCounts(WorkOrderCommon):
     @users("fwo_dispatcher")
     @warmup
     def test_create(self):
-        # 38.5 queries per order beyond the batch's part: its reference number and, mostly,
-        # Odoo's notification of the lead's assignment, whose email the test mode sends
-        # inside the call (a request sends it after its commit).
+        # 38.5 queries per order beyond the batch's part: its reference number and Odoo's
+        # notification of the lead's assignment, whose email the test mode sends inside
+        # the call (a request sends it after its commit).
         with self.assertQueryCount(fwo_dispatcher=66):
             order = self.create_orders(1)
         with self.assertQueryCount(fwo_dispatcher=220):
