@@ -120,7 +120,7 @@ class TestQueryCounts(WorkOrderCommon):
     def test_create(self):
         # 38.5 queries per order beyond the batch's part: its reference number and Odoo's
         # notification of the lead's assignment, whose email the test mode sends inside
-        # the call (a request sends it after its commit).
+        # the call (about 23 of them; a request sends it after its commit).
         with self.assertQueryCount(fwo_dispatcher=66):
             order = self.create_orders(1)
         with self.assertQueryCount(fwo_dispatcher=220):
