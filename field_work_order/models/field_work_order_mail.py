@@ -318,6 +318,7 @@ class FieldWorkOrderMail(models.Model):
         return orders
 
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """Inside our ``create`` only, leave the lead out: ``_fwo_subscribe_leads`` adds them."""
         followers = super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
         if self.env.context.get("fwo_leads_later") is not TRUSTED or not updated_values.get("user_id"):
             return followers
