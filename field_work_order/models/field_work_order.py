@@ -122,6 +122,11 @@ class FieldWorkOrder(models.Model):
         string="Technicians", domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
         help="Everyone assigned to the job; the lead technician is always one of them.",
     )
+    technician_count = fields.Integer(
+        compute="_compute_technician_count", store=True,
+        help="Technical: stored so that the board's card shows how many share the job without "
+        "reading every technician of every column.",
+    )
     subcontractor_id = fields.Many2one(
         "res.partner", string="Subcontractor", tracking=True, check_company=True,
         help="A vendor doing the job instead of our technicians.",
@@ -164,6 +169,11 @@ class FieldWorkOrder(models.Model):
             start = order.scheduled_start
             if start and (not order.scheduled_end or order.scheduled_end <= start):
                 order.scheduled_end = start + timedelta(hours=order.job_type_id.planned_hours or 1.0)
+
+    @api.depends("technician_ids")
+    def _compute_technician_count(self):
+        for order in self:
+            order.technician_count = len(order.technician_ids)
 
     @api.depends("labor_ids.duration")
     def _compute_labor_hours(self):
@@ -220,11 +230,14 @@ class FieldWorkOrder(models.Model):
         job_types = self.env["field.work.order.job.type"].browse(
             [vals["job_type_id"] for vals in vals_list if vals.get("job_type_id")]
         )
+        sequences = {}
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    vals.get("company_id") or self.env.company.id
-                ).next_by_code("field.work.order") or self.env._("New")
+                company_id = vals.get("company_id") or self.env.company.id
+                if company_id not in sequences:
+                    sequences[company_id] = self._fwo_reference_sequence(company_id)
+                sequence = sequences[company_id]
+                vals["name"] = (sequence and sequence.next_by_id()) or self.env._("New")
             if vals.get("user_id"):
                 vals["technician_ids"] = [*vals.get("technician_ids", []), (4, vals["user_id"])]
             if vals.get("signature"):
@@ -237,6 +250,14 @@ class FieldWorkOrder(models.Model):
         orders = super().create(vals_list)
         orders._notify_dispatchers()
         return orders
+
+    @api.model
+    def _fwo_reference_sequence(self, company_id):
+        """The sequence numbering the company's orders, as ``next_by_code`` picks it (the
+        company's own, else the shared one): looked up once per batch, not once per order."""
+        return self.env["ir.sequence"].with_company(company_id).search([
+            ("code", "=", "field.work.order"), ("company_id", "in", [company_id, False]),
+        ], order="company_id", limit=1)
 
     def write(self, vals):
         self._fwo_check_write(vals)

@@ -26,6 +26,8 @@ from odoo.tools import email_normalize, format_date, format_time, html2plaintext
 
 from odoo.addons.mail.tools.alias_error import AliasError
 
+from .field_work_order_policy import TRUSTED
+
 _logger = logging.getLogger(__name__)
 
 #: What separates the words of an email in which a unit's serial number is looked for.
@@ -300,6 +302,44 @@ class FieldWorkOrderMail(models.Model):
             if order.notified_on_way != visit and order._notify_customer("on_way"):
                 order._fwo_as_trusted().write({"notified_on_way": visit})
         return True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Subscribe the lead technicians once per technician for the whole batch.
+
+        Odoo subscribes the assignee of each new order on its own (a look-up of the
+        followers and two inserts per order): that part is left to ``_fwo_subscribe_leads``.
+        Each order still tells its lead they are assigned, as Odoo does.
+        """
+        orders = super(FieldWorkOrderMail, self.with_context(fwo_leads_later=TRUSTED)).create(vals_list)
+        orders = orders.with_env(self.env)
+        if not self.env.context.get("tracking_disable"):
+            orders._fwo_subscribe_leads()
+        return orders
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """Inside our ``create`` only, leave the lead out: ``_fwo_subscribe_leads`` adds them."""
+        followers = super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+        if self.env.context.get("fwo_leads_later") is not TRUSTED or not updated_values.get("user_id"):
+            return followers
+        lead = self.env["res.users"].sudo().browse(updated_values["user_id"]).partner_id.id
+        return [follower for follower in followers if follower[0] != lead]
+
+    def _fwo_subscribe_leads(self):
+        """Make each lead technician a follower of their new orders and tell them, per technician."""
+        subtypes = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[1]
+        for lead, orders in self.grouped("user_id").items():
+            lead = lead.sudo()
+            if not lead.active:
+                continue
+            partner = lead.partner_id
+            self.env["mail.followers"]._insert_followers(
+                self._name, orders.ids, partner.ids, subtypes={partner.id: subtypes},
+                check_existing=True, existing_policy="update",
+            )
+            if lead != self.env.user:
+                orders.with_context(lang=partner.lang)._message_auto_subscribe_notify(
+                    partner.ids, "mail.message_user_assigned")
 
     def write(self, vals):
         """A scheduled order moved to another slot: its customer is told the new one."""

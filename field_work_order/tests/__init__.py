@@ -51,3 +51,4 @@ from . import test_work_order_payment_concurrency
 from . import test_equipment
 from . import test_equipment_work
 from . import test_equipment_search
+from . import test_query_counts
