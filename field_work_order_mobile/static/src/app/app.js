@@ -68,9 +68,14 @@ export class FieldServiceApp extends Component {
             browser.addEventListener("online", onOnline);
             document.addEventListener("visibilitychange", onVisible);
             this.interval = browser.setInterval(onVisible, SYNC_INTERVAL);
-            this.sync();
+            const firstSync = this.store.running || this.sync();
             if (!this.props.offline) {
-                prepareOffline().catch(() => {});
+                // Caching the app's files for offline use waits for the first sync: on a new
+                // phone, My Jobs is drawn before a second download of the bundles.
+                firstSync
+                    .catch(() => {})
+                    .then(() => prepareOffline())
+                    .catch(() => {});
             }
         });
         onWillDestroy(() => {

@@ -9,7 +9,9 @@ import { SyncStore } from "@field_work_order_mobile/app/store/sync_store";
 (async () => {
     performance.mark("fwo:boot");
     const store = new SyncStore({ dbName: session.db, user: { id: user.userId, name: user.name } });
-    store.load(); // reads the phone's copy while Odoo's services start
+    // The phone's copy, then the first sync, while Odoo's services start: the server
+    // prepares the jobs meanwhile (the app waits for this sync instead of starting one).
+    store.load().then(() => store.sync()).catch(() => {});
     await whenReady();
     await mountComponent(FieldServiceApp, document.body, { props: { store } });
 })();
