@@ -121,8 +121,11 @@ FIRST_LOAD = """() => {
     const mark = (name) => seconds(performance.getEntriesByName(name)[0]?.startTime);
     const resources = performance.getEntriesByType("resource");
     const boot = performance.getEntriesByName("fwo:boot")[0].startTime;
+    const started = performance.getEntriesByName("fwo:services-started")[0].startTime;
+    // Before the app started (the offline cache fetches the same files again afterwards).
     const bundles = resources.filter((e) => e.name.includes("/web/assets/") && e.startTime < boot);
-    const calls = (path) => resources.filter((e) => new URL(e.name).pathname.startsWith(path));
+    const calls = (path, before = Infinity) =>
+        resources.filter((e) => new URL(e.name).pathname.startsWith(path) && e.startTime < before);
     const span = (entries) => entries.length
         ? [seconds(entries[0].startTime), seconds(Math.max(...entries.map((e) => e.responseEnd)))]
         : null;
@@ -134,7 +137,7 @@ FIRST_LOAD = """() => {
         bundles_kb_transferred: kb(bundles, "transferSize"),
         bundles_kb_decoded: kb(bundles, "decodedBodySize"),
         boot: mark("fwo:boot"),
-        translations: span(calls("/web/webclient/translations/")),
+        translations: span(calls("/web/webclient/translations/", started)),
         services_started: mark("fwo:services-started"),
         store_loaded: mark("fwo:store-loaded"),
         my_jobs_drawn: mark("fwo:my-jobs"),
