@@ -11,7 +11,8 @@ import { SyncStore } from "@field_work_order_mobile/app/store/sync_store";
     const store = new SyncStore({ dbName: session.db, user: { id: user.userId, name: user.name } });
     // The phone's copy, then the first sync, while Odoo's services start: the server
     // prepares the jobs meanwhile (the app waits for this sync instead of starting one).
-    store.load().then(() => store.sync()).catch(() => {});
+    const firstSync = store.load().then(() => store.sync());
+    firstSync.catch(() => {}); // offline or refused: the status bar says so
     await whenReady();
-    await mountComponent(FieldServiceApp, document.body, { props: { store } });
+    await mountComponent(FieldServiceApp, document.body, { props: { store, firstSync } });
 })();
