@@ -46,6 +46,7 @@ export class SyncStore {
         this.queue = new OperationQueue(this.db, { push: (operations) => call("sync_push", { operations }) }, timers);
         this.queue.retryWith = () => this.sync(); // back online: status bar and jobs updated too
         this.jobs = new Map();
+        this.cursor = false; // of the last pull, as stored with its jobs
         this.state = reactive({
             ready: false,
             online: true,
@@ -80,13 +81,15 @@ export class SyncStore {
 
     async _load() {
         await this.db.open();
-        const [jobs, reference, lastSync, route] = await Promise.all([
+        const [jobs, reference, lastSync, route, cursor] = await Promise.all([
             this.db.getAll("jobs"),
             this.db.getMeta("reference", null),
             this.db.getMeta("lastSync", false),
             this.db.getMeta("route", false),
+            this.db.getMeta("cursor", false),
         ]);
         this.jobs = new Map(jobs.map((job) => [job.id, job]));
+        this.cursor = cursor;
         if (reference) {
             this.state.reference = reference;
         }
@@ -209,7 +212,7 @@ export class SyncStore {
             if (forceReference || !this.state.reference.rules || Date.now() - fetched > REFERENCE_MAX_AGE) {
                 // Both asked at once, the reference data kept first: the jobs are shown and acted
                 // on through its rules.
-                firstPage = this.requestPage(await this.db.getMeta("cursor", false));
+                firstPage = this.requestPage(this.cursor);
                 firstPage.catch(() => {}); // its failure is the pull's, below
                 await this.pullReference();
             }
@@ -244,7 +247,7 @@ export class SyncStore {
      * in one transaction.
      */
     async pull(firstPage = null) {
-        let cursor = await this.db.getMeta("cursor", false);
+        let cursor = this.cursor;
         let page;
         do {
             page = await (firstPage || this.requestPage(cursor));
@@ -276,6 +279,7 @@ export class SyncStore {
                     s.meta.put({ key: "route", value: page.route });
                 }
             });
+            this.cursor = cursor;
             if (reset) {
                 this.jobs.clear();
             }
