@@ -543,10 +543,11 @@ describe("store", () => {
         const referenceAnswered = new Promise((resolve) => (answerReference = resolve));
         const answer = server.call;
         server.call = async (method, kwargs) => {
+            const result = answer(method, kwargs); // the call is recorded at once
             if (method === "sync_reference") {
                 await referenceAnswered;
             }
-            return answer(method, kwargs);
+            return result;
         };
         const store = await openStore(dbName, 7, server);
         const synced = store.sync();
