@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from scripts._odoo_server import OdooServer, db_params, serving
+from scripts._odoo_server import OdooServer, db_params, free_port, serving
 
-__all__ = ["OdooServer", "db_from_env", "db_params", "serving"]
+__all__ = ["OdooServer", "db_from_env", "db_params", "free_port", "serving"]
 
 
 def db_from_env():

@@ -119,7 +119,8 @@ def wait_pending(page, count, timeout=30000):
 
 
 def wait_offline_ready(page, timeout=30):
-    """The service worker controls the page and its cache holds the shell and every asset."""
+    """The service worker controls the page and its cache holds the shell, every asset and the
+    signature pad's fonts (the app stores them last, after its first sync)."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null",
                            timeout=timeout * 1000)
     deadline = time.time() + timeout
@@ -132,7 +133,7 @@ def wait_offline_ready(page, timeout=30):
             const wanted = [app.url, ...performance.getEntriesByType("resource")
                 .map((e) => new URL(e.name))
                 .filter((u) => u.origin === location.origin && u.pathname.startsWith("/web/assets/"))
-                .map((u) => u.pathname + u.search)];
+                .map((u) => u.pathname + u.search), "/web/sign/get_fonts/?fwo-post"];
             const missing = [];
             for (const url of wanted) {
                 if (!(await cache.match(url))) missing.push(url);

@@ -39,7 +39,18 @@ class FieldServiceApp(http.Controller):
         return request.render("field_work_order_mobile.app_index", {
             "session_info": session_info,
             "debug": request.session.debug,
+            "translations_url": self._translations_url(session_info),
         }, headers={"Cache-Control": "no-store"})
+
+    @staticmethod
+    def _translations_url(session_info):
+        """The URL Odoo's localization service fetches the translations from (same hash and lang):
+        the page asks for them while the bundles download, instead of after they have started."""
+        translations = (session_info.get("cache_hashes") or {}).get("translations")
+        lang = (session_info.get("user_context") or {}).get("lang")
+        if not translations or not lang:
+            return False
+        return f"/web/webclient/translations/{translations}?lang={lang}"
 
     @http.route(f"{APP_URL}/manifest.webmanifest", type="http", auth="public", readonly=True)
     def manifest(self):

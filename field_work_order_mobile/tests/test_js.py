@@ -3,10 +3,10 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.field_work_order.tests.test_js import run_hoot
 
 HOOT_SUITE = "@field_work_order_mobile"
-# operation_queue.test.js (16) + job_screen.test.js (9) + route_screen.test.js (3) + quote.test.js (5)
+# operation_queue.test.js (17) + job_screen.test.js (9) + route_screen.test.js (3) + quote.test.js (5)
 # + equipment.test.js (5):
 # update when tests are added.
-HOOT_TESTS = 38
+HOOT_TESTS = 39
 
 
 @tagged("post_install", "-at_install")

@@ -1,4 +1,7 @@
+import re
 from datetime import timedelta
+
+from lxml import html
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -120,6 +123,21 @@ class TestTechnicianApp(HttpCase):
         worker = self.url_open("/field-service/service-worker.js")
         self.assertEqual(worker.headers["Service-Worker-Allowed"], "/field-service")
         self.assertIn("javascript", worker.headers["Content-Type"])
+
+    def test_app_page_preloads_its_translations(self):
+        """The page asks for the translations at the address Odoo's localization service reads them."""
+        self.authenticate("app_tech", "app_tech")
+        text = self.url_open("/field-service").text
+        # What the localization service reads: the session info written in the page.
+        translations_hash = re.search(r'"cache_hashes": \{"translations": "(\w+)"', text)[1]
+        url = f"/web/webclient/translations/{translations_hash}?lang=en_US"
+        page = html.fromstring(text)
+        preloads = page.xpath("//link[@rel='preload']")
+        self.assertEqual([(p.get("href"), p.get("as"), p.get("crossorigin")) for p in preloads],
+                         [(url, "fetch", "anonymous")])
+        translations = self.url_open(url)
+        self.assertEqual(translations.status_code, 200)
+        self.assertEqual(translations.json()["lang_parameters"]["code"], "en_US")
 
     def test_login_lands_technicians_in_the_app(self):
         """Technicians land in the app; dispatchers keep the back office; a page asked for wins."""

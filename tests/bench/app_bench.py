@@ -2,7 +2,7 @@
 
 Not a test (pytest does not collect it). Run from the repository root:
 
-    .venv/bin/python tests/bench/app_bench.py [--db fwo_app_bench] [--jobs 200] [--json FILE]
+    .venv/bin/python tests/bench/app_bench.py [--db fwo_app_bench] [--jobs 200] [--json FILE] [--nginx]
 
 It creates the database with our addons if it does not exist, gives a new
 technician ``--jobs`` scheduled jobs for today (checklist, planned parts),
@@ -16,6 +16,12 @@ its CPU throttled 4x (DevTools ``Emulation.setCPUThrottlingRate``):
    checklist tick, a signature, complete), then the server started again:
    time until every operation is acknowledged, and the server's count of
    applied operations.
+
+The first load is also broken down (``first_load_*``, seconds since navigation,
+from the page's Resource Timing and the app's performance marks), and a second
+online load, with the app's files cached, is timed. With ``--nginx`` the phone
+talks to nginx in front of Odoo, with the project's compression settings
+(scripts/nginx_gzip.conf, those of scripts/cluster); "no signal" then stops both.
 """
 
 import argparse
@@ -23,7 +29,10 @@ import base64
 import io
 import json
 import os
+import shutil
+import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -37,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sync_bench import ensure_db  # noqa: E402
 
 from tests._browser import launch  # noqa: E402
-from tests._odoo import OdooServer  # noqa: E402
+from tests._odoo import OdooServer, free_port  # noqa: E402
 from tests._rpc import Rpc  # noqa: E402
 
 WIRE = "%Y-%m-%d %H:%M:%S"
@@ -107,6 +116,98 @@ def my_jobs_shown(page):
     return page.evaluate("performance.getEntriesByName('fwo:my-jobs')[0].startTime") / 1000
 
 
+FIRST_LOAD = """() => {
+    const seconds = (ms) => (ms === undefined ? null : Math.round(ms) / 1000);
+    const mark = (name) => seconds(performance.getEntriesByName(name)[0]?.startTime);
+    const resources = performance.getEntriesByType("resource");
+    const boot = performance.getEntriesByName("fwo:boot")[0].startTime;
+    const started = performance.getEntriesByName("fwo:services-started")[0].startTime;
+    // Before the app started (the offline cache fetches the same files again afterwards).
+    const bundles = resources.filter((e) => e.name.includes("/web/assets/") && e.startTime < boot);
+    const calls = (path, before = Infinity) =>
+        resources.filter((e) => new URL(e.name).pathname.startsWith(path) && e.startTime < before);
+    const span = (entries) => entries.length
+        ? [seconds(entries[0].startTime), seconds(Math.max(...entries.map((e) => e.responseEnd)))]
+        : null;
+    const kb = (entries, key) => Math.round(entries.reduce((sum, e) => sum + e[key], 0) / 1024);
+    const nav = performance.getEntriesByType("navigation")[0];
+    return {
+        html: [seconds(nav.requestStart), seconds(nav.responseEnd)],
+        bundles: span(bundles),
+        bundles_kb_transferred: kb(bundles, "transferSize"),
+        bundles_kb_decoded: kb(bundles, "decodedBodySize"),
+        boot: mark("fwo:boot"),
+        translations: span(calls("/web/webclient/translations/", started)),
+        services_started: mark("fwo:services-started"),
+        store_loaded: mark("fwo:store-loaded"),
+        my_jobs_drawn: mark("fwo:my-jobs"),
+        sync_reference: span(calls("/web/dataset/call_kw/field.work.order/sync_reference")),
+        sync_pull: span(calls("/web/dataset/call_kw/field.work.order/sync_pull")),
+        first_card: mark("fwo:first-card"),
+    };
+}"""
+
+
+class Nginx:
+    """nginx on a free port in front of ``server``, with the project's compression settings."""
+
+    def __init__(self, server, folder):
+        self.server = server
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "nginx.conf").write_text(f"""
+worker_processes 1;
+pid {self.folder}/nginx.pid;
+error_log {self.folder}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {self.folder}/body;
+    proxy_temp_path {self.folder}/proxy;
+    client_max_body_size 64m;
+    include {ROOT}/scripts/nginx_gzip.conf;
+    server {{
+        listen 127.0.0.1:{self.port};
+        proxy_read_timeout 720s;
+        proxy_set_header Host $http_host;
+        location / {{ proxy_pass {self.server.url}; proxy_redirect off; }}
+    }}
+}}
+""")
+        subprocess.run(["nginx", "-p", str(self.folder), "-c", str(self.folder / "nginx.conf")], check=True)
+
+    def stop(self):
+        subprocess.run(["nginx", "-p", str(self.folder), "-c", str(self.folder / "nginx.conf"), "-s", "stop"],
+                       check=False)
+        for _ in range(100):  # its port is free again once the pid file is gone
+            if not (self.folder / "nginx.pid").exists():
+                break
+            time.sleep(0.1)
+
+
+class Gateway:
+    """What the phone talks to: Odoo, or nginx in front of it; "no signal" stops both."""
+
+    def __init__(self, server, nginx):
+        self.server = server
+        self.nginx = nginx
+        self.url = nginx.url if nginx else server.url
+
+    def start(self):
+        self.server.start()
+        if self.nginx:
+            self.nginx.start()
+
+    def stop(self):
+        if self.nginx:
+            self.nginx.stop()
+        self.server.stop()
+
+
 def throttle(page):
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
@@ -153,15 +254,21 @@ def main():
     parser.add_argument("--db", default="fwo_app_bench")
     parser.add_argument("--jobs", type=int, default=200)
     parser.add_argument("--json", default=str(ROOT / ".odoo" / "app_bench.json"))
+    parser.add_argument("--nginx", action="store_true",
+                        help="through nginx with the project's gzip settings (scripts/nginx_gzip.conf)")
     args = parser.parse_args()
+    if args.nginx and not shutil.which("nginx"):
+        parser.error("--nginx: nginx is missing (sudo apt-get install nginx)")
     ensure_db(args.db)
     print("load average (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
     server = OdooServer(args.db)
-    server.start()
+    nginx = Nginx(server, ROOT / ".odoo" / f"app-bench-nginx-{server.port}") if args.nginx else None
+    gateway = Gateway(server, nginx)
+    gateway.start()
     try:
-        figures = run(server, args)
+        figures = run(server, gateway, args)
     finally:
-        server.stop()
+        gateway.stop()
     print()
     width = max(len(k) for k in figures)
     for key, value in figures.items():
@@ -171,18 +278,18 @@ def main():
     print(f"\nwritten {args.json}")
 
 
-def run(server, args):
+def run(server, gateway, args):
     admin, tech, orders, products = prepare(server, args.jobs)
     print(f"{len(orders)} jobs for {tech}", flush=True)
     photo = base64.b64encode(site_photo()).decode()
-    figures = {"jobs": len(orders), "cpu_slowdown": CPU_SLOWDOWN}
+    figures = {"jobs": len(orders), "cpu_slowdown": CPU_SLOWDOWN, "nginx_gzip": bool(args.nginx)}
     with sync_playwright() as p:
         browser = launch(p)
         phone = {"viewport": {"width": 360, "height": 640}, "has_touch": True, "is_mobile": True}
         # Log in elsewhere: the first load below starts with empty caches, as on a new phone.
         login_context = browser.new_context(**phone)
         login_page = login_context.new_page()
-        login_page.goto(f"{server.url}/web/login")
+        login_page.goto(f"{gateway.url}/web/login")
         login_page.fill("input[name=login]", tech)
         login_page.fill("input[name=password]", tech)
         login_page.click("button[type=submit]")
@@ -195,14 +302,16 @@ def run(server, args):
         page.on("crash", lambda: print("the page crashed", flush=True))
         # 1. First load online, nothing cached yet.
         throttle(page)
-        page.goto(f"{server.url}/field-service")
+        page.goto(f"{gateway.url}/field-service")
         figures["online_first_load_s"] = round(wait_for_jobs(page, len(orders)), 3)
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60000)
         page.wait_for_load_state("networkidle")
         figures["online_first_load_kb"] = round(transferred_bytes(page) / 1024)
+        for key, value in page.evaluate(FIRST_LOAD).items():
+            figures[f"first_load_{key}"] = value
         # What the app stores for offline start, including the signature pad's fonts (second load).
-        page.goto(f"{server.url}/field-service")
-        wait_for_jobs(page, len(orders))
+        page.goto(f"{gateway.url}/field-service")
+        figures["online_cached_load_s"] = round(wait_for_jobs(page, len(orders)), 3)
         page.wait_for_function(
             "caches.open(odoo.loader.modules.get('@web/session').session.fwo_app.cache)"
             ".then(c => c.match('/web/sign/get_fonts/?fwo-post')).then(Boolean)",
@@ -218,10 +327,10 @@ def run(server, args):
             return total;
         }""") / 1024)
         # 2. Server stopped: the app opens from the cache.
-        server.stop()
+        gateway.stop()
         times = []
         for _ in range(3):
-            page.goto(f"{server.url}/field-service")
+            page.goto(f"{gateway.url}/field-service")
             wait_for_jobs(page, len(orders))
             times.append(my_jobs_shown(page))
         figures["offline_open_s"] = round(min(times), 3)
@@ -234,7 +343,7 @@ def run(server, args):
         figures["day_queue_mb"] = round(page.evaluate(
             "() => JSON.stringify(odoo.__WOWL_DEBUG__.root.store.queue.pending.map(o => o.payload)).length"
         ) / 1e6, 1)
-        server.start()
+        gateway.start()
         push_s, failed = page.evaluate(PUSH_ALL)
         figures["day_queue_push_s"] = round(push_s, 3)
         figures["day_queue_failed"] = failed

@@ -1,4 +1,5 @@
 import { after, describe, expect, test } from "@odoo/hoot";
+import { waitUntil } from "@odoo/hoot-dom";
 import { AppDatabase, databaseName } from "@field_work_order_mobile/app/store/db";
 import {
     BACKOFF_MAX,
@@ -533,6 +534,36 @@ describe("store", () => {
         expect(store.state.pending).toBe(1);
         // the cursor of the pull was sent back
         expect(server.calls.filter(([m]) => m === "sync_pull").map(([, kw]) => kw.cursor)).toEqual([false, "c"]);
+    });
+
+    test("a new phone asks for its jobs and the reference data at once; the jobs come in under the rules", async () => {
+        const dbName = `hoot-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+        const server = fakeServer({ pages: [{ orders: [order(1, 3), order(2, 5)] }] });
+        let answerReference;
+        const referenceAnswered = new Promise((resolve) => (answerReference = resolve));
+        const answer = server.call;
+        server.call = async (method, kwargs) => {
+            const result = answer(method, kwargs); // the call is recorded at once
+            if (method === "sync_reference") {
+                await referenceAnswered;
+            }
+            return result;
+        };
+        const store = await openStore(dbName, 7, server);
+        const synced = store.sync();
+        await waitUntil(() => server.calls.length === 2, { timeout: 3000 });
+        expect(server.calls.map(([method]) => method).sort()).toEqual(["sync_pull", "sync_reference"]);
+        // The page is in, the reference data is not: no job is shown without the rules.
+        for (let i = 0; i < 20; i++) {
+            await Promise.resolve();
+        }
+        expect(store.jobs.size).toBe(0);
+
+        answerReference();
+        await synced;
+        expect([...store.jobs.keys()].sort()).toEqual([1, 2]);
+        expect(store.state.reference.rules).toEqual(publishedRules());
+        expect(server.calls.map(([method]) => method).sort()).toEqual(["sync_pull", "sync_reference"]);
     });
 
     test("an older version of an order never replaces a newer one (its history is still taken)", async () => {

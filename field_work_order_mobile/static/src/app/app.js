@@ -46,7 +46,11 @@ export class FieldServiceApp extends Component {
         StatusBar,
         UnitScreen,
     };
-    static props = { store: { type: Object, optional: true }, offline: { type: Boolean, optional: true } };
+    static props = {
+        store: { type: Object, optional: true },
+        offline: { type: Boolean, optional: true },
+        firstSync: { type: Promise, optional: true }, // started before the app (main.js)
+    };
 
     setup() {
         this.store =
@@ -68,9 +72,14 @@ export class FieldServiceApp extends Component {
             browser.addEventListener("online", onOnline);
             document.addEventListener("visibilitychange", onVisible);
             this.interval = browser.setInterval(onVisible, SYNC_INTERVAL);
-            this.sync();
+            const firstSync = this.props.firstSync || this.sync();
             if (!this.props.offline) {
-                prepareOffline().catch(() => {});
+                // Filling the offline cache (the files again, the signature pad, the barcode
+                // library, fonts) waits for the first sync: on a new phone, the jobs come first.
+                firstSync
+                    .catch(() => {})
+                    .then(() => prepareOffline())
+                    .catch(() => {});
             }
         });
         onWillDestroy(() => {

@@ -9,7 +9,12 @@ import { SyncStore } from "@field_work_order_mobile/app/store/sync_store";
 (async () => {
     performance.mark("fwo:boot");
     const store = new SyncStore({ dbName: session.db, user: { id: user.userId, name: user.name } });
-    store.load(); // reads the phone's copy while Odoo's services start
+    // The phone's copy, then the first sync, before Odoo's services start: the server
+    // prepares the jobs while they start (the app waits for this sync instead of starting one).
+    const loaded = store.load();
+    const firstSync = loaded.then(() => store.sync());
+    firstSync.catch(() => {}); // offline or refused: the status bar says so
+    await loaded.catch(() => {}); // the app's start reports a failure
     await whenReady();
-    await mountComponent(FieldServiceApp, document.body, { props: { store } });
+    await mountComponent(FieldServiceApp, document.body, { props: { store, firstSync } });
 })();

@@ -46,6 +46,7 @@ export class SyncStore {
         this.queue = new OperationQueue(this.db, { push: (operations) => call("sync_push", { operations }) }, timers);
         this.queue.retryWith = () => this.sync(); // back online: status bar and jobs updated too
         this.jobs = new Map();
+        this.cursor = false; // of the last pull, as stored with its jobs
         this.state = reactive({
             ready: false,
             online: true,
@@ -80,13 +81,15 @@ export class SyncStore {
 
     async _load() {
         await this.db.open();
-        const [jobs, reference, lastSync, route] = await Promise.all([
+        const [jobs, reference, lastSync, route, cursor] = await Promise.all([
             this.db.getAll("jobs"),
             this.db.getMeta("reference", null),
             this.db.getMeta("lastSync", false),
             this.db.getMeta("route", false),
+            this.db.getMeta("cursor", false),
         ]);
         this.jobs = new Map(jobs.map((job) => [job.id, job]));
+        this.cursor = cursor;
         if (reference) {
             this.state.reference = reference;
         }
@@ -203,13 +206,17 @@ export class SyncStore {
         this.state.syncing = true;
         try {
             await this.queue.flush();
-            // The reference data first: the jobs are shown and acted on through its rules.
+            const applied = new Set(this.queue.applied);
             const fetched = this.state.reference.fetched_at || 0;
+            let firstPage = null;
             if (forceReference || !this.state.reference.rules || Date.now() - fetched > REFERENCE_MAX_AGE) {
+                // Both asked at once, the reference data kept first: the jobs are shown and acted
+                // on through its rules.
+                firstPage = this.requestPage(this.cursor);
+                firstPage.catch(() => {}); // its failure is the pull's, below
                 await this.pullReference();
             }
-            const applied = new Set(this.queue.applied);
-            await this.pull();
+            await this.pull(firstPage);
             // The pull brought what the server applied before it (jobs it did not resend did not change).
             this.queue.applied = this.queue.applied.filter((op) => !applied.has(op));
             this.state.online = true;
@@ -235,14 +242,16 @@ export class SyncStore {
     }
 
     /**
-     * All pages of one pull; each page is stored with its cursor and today's route
-     * (`route`: every page carries it) in one transaction.
+     * All pages of one pull (`firstPage`: the first one, when already asked for); each
+     * page is stored with its cursor and today's route (`route`: every page carries it)
+     * in one transaction.
      */
-    async pull() {
-        let cursor = await this.db.getMeta("cursor", false);
+    async pull(firstPage = null) {
+        let cursor = this.cursor;
         let page;
         do {
-            page = await this.call("sync_pull", { cursor, limit: PULL_LIMIT });
+            page = await (firstPage || this.requestPage(cursor));
+            firstPage = null;
             cursor = page.cursor;
             const reset = page.reset;
             const removed = page.removed || [];
@@ -270,6 +279,7 @@ export class SyncStore {
                     s.meta.put({ key: "route", value: page.route });
                 }
             });
+            this.cursor = cursor;
             if (reset) {
                 this.jobs.clear();
             }
@@ -287,6 +297,11 @@ export class SyncStore {
             }
             this._refresh();
         } while (page.has_more);
+    }
+
+    /** One page of jobs changed since `cursor` (a promise: it may be asked for ahead of the pull). */
+    requestPage(cursor) {
+        return this.call("sync_pull", { cursor, limit: PULL_LIMIT });
     }
 
     /** The catalog, the van's stock, the rules and the other lists the app needs offline. */

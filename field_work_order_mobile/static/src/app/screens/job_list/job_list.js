@@ -1,4 +1,4 @@
-import { Component, onMounted, useState } from "@odoo/owl";
+import { Component, onMounted, onPatched, useRef, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { addressLine, groupJobs } from "@field_work_order_mobile/app/models/job";
 import { routeIsToday } from "@field_work_order_mobile/app/models/route";
@@ -26,6 +26,17 @@ export class JobList extends Component {
         this.formatSlot = formatSlot;
         // When My Jobs is first on screen: what the benchmark measures (tests/bench/app_bench.py).
         onMounted(() => performance.mark("fwo:my-jobs"));
+        // And when it first shows a job (on a new phone: once the first pull page is in).
+        const root = useRef("root");
+        let cardShown = false;
+        const markFirstCard = () => {
+            if (!cardShown && root.el.querySelector(".o_fwo_job_card")) {
+                cardShown = true;
+                performance.mark("fwo:first-card");
+            }
+        };
+        onMounted(markFirstCard);
+        onPatched(markFirstCard);
     }
 
     get sections() {
