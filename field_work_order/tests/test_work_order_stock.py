@@ -512,6 +512,6 @@ class TestWorkOrderStockQueries(WorkOrderCommon):
     def test_complete_with_delivery_open(self):
         orders = self.orders(self.tech2)
         self.assertEqual(set(orders.picking_ids.mapped("state")), {"assigned"})
-        self.complete(orders, 272)
+        self.complete(orders, 268)
         self.assert_done(orders, orders.location_id)
         self.assertEqual(set(orders.picking_ids.mapped("state")), {"done"})
