@@ -200,9 +200,8 @@ class FieldWorkOrderStock(models.Model):
         stock): an internal transfer warehouse stock -> van, so the warehouse
         loads the van before the visit and the technician consumes from it.
         No van: a delivery warehouse stock -> customer, which reserves the
-        parts at the warehouse; at completion the consumption moves record
-        what was really used and this delivery, if still open, is cancelled
-        (if it was shipped ahead, completion sends back what was not used).
+        parts at the warehouse; completion validates it with what was really
+        used (if it was shipped ahead, completion sends back what was not used).
         ``materials``: only these lines (parts added later, e.g. approved extras).
         """
         warehouses = self.env["res.users"]._fwo_warehouses(self.company_id)
@@ -231,12 +230,16 @@ class FieldWorkOrderStock(models.Model):
             pickings.action_assign()
         return True
 
-    def _cancel_preparations(self):
-        """Cancel the preparations not done yet: the job is over or will not happen."""
-        self._stock_sudo("stock.picking").search([
+    def _open_preparations(self):
+        """The orders' preparation transfers not done or cancelled yet."""
+        return self._stock_sudo("stock.picking").search([
             ("fwo_order_id", "in", self.ids), ("fwo_purpose", "=", "prepare"),
             ("state", "not in", ("done", "cancel")),
-        ]).action_cancel()
+        ])
+
+    def _cancel_preparations(self):
+        """Cancel the preparations not done yet: the job will not happen."""
+        self._open_preparations().action_cancel()
         return True
 
     def _plan_consumption(self):
@@ -357,38 +360,121 @@ class FieldWorkOrderStock(models.Model):
                 ))
 
     def _consume_materials(self, plan):
-        """Move and validate the used parts of a plan from ``_plan_consumption``."""
-        self._cancel_preparations()
+        """Move and validate the used parts of a plan from ``_plan_consumption``.
+
+        An order's open delivery from its own source (no van) is the
+        consumption, as a sale's delivery or a repair's moves are: its moves
+        take the used quantities and lots, parts used but not planned join it,
+        and it is validated without backorder, so the unused demand is
+        cancelled and its reservation released (the warehouse keeps those
+        parts). A delivery nothing was used from is cancelled. Any other open
+        preparation (loading a van that did not happen) is cancelled; the
+        rest of the plan (from a van, parts given back after a rework) is
+        new validated moves.
+        """
+        preparations = self._open_preparations()
+        deliveries = preparations.filtered(
+            lambda p: p.location_id == p.fwo_order_id.location_id
+            and p.location_dest_id == p.fwo_order_id._stock_customer_location()
+        ).sorted("id")
+        (preparations - deliveries).action_cancel()
+        deliveries_of = defaultdict(lambda: deliveries.browse())
+        for picking in deliveries:
+            deliveries_of[picking.fwo_order_id] |= picking
+        used_in = defaultdict(lambda: defaultdict(float))  # planned move -> lot -> quantity
         vals_list = []
         for order, line, product, lot, qty in plan:
-            customer = order._stock_customer_location()
-            source, destination = (
-                (order.location_id, customer) if qty > 0 else (customer, order.location_id)
+            pickings = deliveries_of[order] if qty > 0 else deliveries.browse()
+            planned = pickings.move_ids.filtered(
+                lambda m, p=product: m.product_id == p and m.state not in ("done", "cancel")
             )
-            values = {
-                "product_id": product.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "company_id": order.company_id.id,
-            }
-            vals_list.append({
-                **values,
-                "name": order.name,
-                "origin": order.name,
-                "product_uom": product.uom_id.id,
-                "product_uom_qty": abs(qty),
-                "partner_id": order.service_partner_id.id,
-                "fwo_order_id": order.id,
-                "fwo_material_id": line.id,
-                "picked": True,
-                "move_line_ids": [Command.create({
-                    **values,
-                    "product_uom_id": product.uom_id.id,
-                    "quantity": abs(qty),
-                    "lot_id": lot.id,
-                    "picked": True,
-                })],
-            })
+            move = (planned.filtered(lambda m, li=line: m.fwo_material_id == li) or planned)[:1]
+            if move:
+                used_in[move][lot] += qty
+                continue
+            vals_list.append(order._stock_move_vals(line, product, lot, qty, pickings[:1]))
+        self._stock_set_used(used_in)
         if vals_list:
-            self._stock_sudo("stock.move").create(vals_list)._action_done()
+            moves = self._stock_sudo("stock.move").create(vals_list)
+            (moves - moves.filtered("picking_id"))._action_done()
+        used = deliveries.filtered(lambda p: any(m.picked for m in p.move_ids))
+        (deliveries - used).action_cancel()
+        used.with_context(cancel_backorder=True)._action_done()
         return True
+
+    def _stock_move_vals(self, line, product, lot, qty, picking):
+        """Values of a validated move of ``qty`` (negative: back from the customer) of ``product``.
+
+        In ``picking`` (the order's open delivery) when given.
+        """
+        self.ensure_one()
+        customer = self._stock_customer_location()
+        source, destination = (self.location_id, customer) if qty > 0 else (customer, self.location_id)
+        values = {
+            "product_id": product.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "company_id": self.company_id.id,
+        }
+        return {
+            **values,
+            "name": self.name,
+            "origin": self.name,
+            "picking_id": picking.id,
+            "product_uom": product.uom_id.id,
+            "product_uom_qty": abs(qty),
+            "partner_id": self.service_partner_id.id,
+            "fwo_order_id": self.id,
+            "fwo_material_id": line.id,
+            "picked": True,
+            "move_line_ids": [Command.create({
+                **values,
+                "picking_id": picking.id,
+                "product_uom_id": product.uom_id.id,
+                "quantity": abs(qty),
+                "lot_id": lot.id,
+                "picked": True,
+            })],
+        }
+
+    def _stock_set_used(self, used_in):
+        """Give planned moves the used quantities: ``used_in`` {move: {lot: quantity in the product's unit}}.
+
+        Reserved move lines of the right lot keep their line (quantity
+        corrected), others are removed (reservation released), missing lots get
+        a line; all are picked, and the moves become the orders' consumption.
+        """
+        MoveLine = self._stock_sudo("stock.move.line")
+        stale = MoveLine.browse()
+        changes, new_lines = [], []
+        for move, lots in used_in.items():
+            wanted = dict(lots)
+            for move_line in move.move_line_ids:
+                qty = wanted.pop(move_line.lot_id, None)
+                if qty is None:
+                    stale |= move_line
+                    continue
+                qty = move.product_id.uom_id._compute_quantity(qty, move_line.product_uom_id)
+                if float_compare(qty, move_line.quantity, precision_rounding=move_line.product_uom_id.rounding):
+                    changes.append((move_line, qty))
+            new_lines += [{
+                "move_id": move.id,
+                "picking_id": move.picking_id.id,
+                "product_id": move.product_id.id,
+                "product_uom_id": move.product_id.uom_id.id,
+                "location_id": move.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
+                "company_id": move.company_id.id,
+                "lot_id": lot.id,
+                "quantity": qty,
+                "picked": True,
+            } for lot, qty in wanted.items()]
+        stale.unlink()
+        for move_line, qty in changes:
+            move_line.quantity = qty
+        moves = self._stock_sudo("stock.move").concat(*used_in)
+        # Picked through the lines in one write: picking each move writes its lines one move at a time.
+        (moves.move_line_ids - stale).write({"picked": True})
+        MoveLine.create(new_lines)
+        for order in moves.picking_id.fwo_order_id:
+            moves.filtered(lambda m, o=order: m.picking_id.fwo_order_id == o).fwo_order_id = order

@@ -17,8 +17,9 @@ a technician), wall time on the client and SQL queries from Odoo's request log:
   confirming as many sale orders with the same lines (Odoo's deliveries), and, for
   information, creating both and confirming as many repair orders;
 - completing the batch with the parts used (our stock moves) against ending as many
-  repair orders with the same parts: half with the van loaded (preparation validated),
-  half with the preparation still open (completion cancels it);
+  repair orders with the same parts, in thirds: the van loaded (preparation validated),
+  the van's preparation still open (completion cancels it), and no van, the delivery
+  from the warehouse still open (completion validates it with the used quantities);
 - invoicing the batch, one invoice per order, against Odoo's invoicing wizard on the
   confirmed sale orders (``sale.order._create_invoices``);
 - the technician's sync: full pull against reading the same orders record by record,
@@ -547,6 +548,12 @@ class Bench:
         base = len(self.results) * 1000  # another spread of customers and parts for each run
         vals = [self.order_vals(base + i, techs[i % len(techs)], start + timedelta(minutes=10 * i))
                 for i in range(batch)]
+        # The last third takes its parts from the warehouse stock (no van): a delivery is prepared.
+        stock = office("stock.warehouse", "search_read", [("company_id", "=", self.ids["company"])],
+                       ["lot_stock_id"], limit=1)[0]["lot_stock_id"][0]
+        third = batch // 3
+        for order_vals in vals[2 * third:]:
+            order_vals["location_id"] = stock
         orders, *ours_create = self.measure(lambda: office("field.work.order", "create", vals))
         sale_vals = [{
             "partner_id": v["partner_id"], "partner_shipping_id": v["service_partner_id"],
@@ -582,18 +589,20 @@ class Bench:
         conn.close()
         self.use_parts(office, orders)
 
-        # Half the vans were loaded before the visit (the warehouse validated the preparation):
-        # completing consumes from the van. The other half still have their preparation open:
-        # completing also cancels it and releases its reservation.
-        half = len(orders) // 2
-        loaded = office("stock.picking", "search", [("fwo_order_id", "in", orders[:half]),
+        # A third of the vans were loaded before the visit (the warehouse validated the
+        # preparation): completing consumes from the van. The second third still have their
+        # van's preparation open: completing also cancels it and releases its reservation. The
+        # last third have no van and their delivery is open: completing validates it.
+        loaded = office("stock.picking", "search", [("fwo_order_id", "in", orders[:third]),
                                                     ("fwo_purpose", "=", "prepare")])
         office("stock.picking", "button_validate", loaded)
         for label, part, twin in (
             ("complete N orders with used parts, van loaded (vs end N repair orders)",
-             orders[:half], repairs[:half]),
+             orders[:third], repairs[:third]),
             ("complete N orders with used parts, preparation open (vs end N repair orders)",
-             orders[half:], repairs[half:]),
+             orders[third:2 * third], repairs[third:2 * third]),
+            ("complete N orders with used parts, no van, delivery open (vs end N repair orders)",
+             orders[2 * third:], repairs[2 * third:]),
         ):
             _r, *ours = self.measure(lambda part=part: office("field.work.order", "action_complete", part))
             _r, *native = self.measure(lambda twin=twin: office("repair.order", "action_repair_end", twin))
