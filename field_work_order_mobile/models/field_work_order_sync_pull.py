@@ -199,7 +199,9 @@ class FieldWorkOrderSyncPull(models.Model):
                      .browse({row["job_type_id"] for row in rows.values() if row["job_type_id"]})}
         users = {user.id: user.name for user in self.env["res.users"].browse(
             {row["user_id"] for row in rows.values() if row["user_id"]})}
-        self.fetch(["technician_ids"])
+        # Not fetch(): for a relation alone it checks the record rules in Python, order by
+        # order; a search checks them in its SQL.
+        self.search_fetch([("id", "in", self.ids)], ["technician_ids"])
         result = []
         for order in self:
             row = rows[order.id]
