@@ -171,7 +171,7 @@ class SyncClient:
         transport: Transport,
         store: Store | str | Path,
         *,
-        page_size: int = 200,
+        page_size: int = 500,
         batch_size: int = 100,
         max_batch_bytes: int = MAX_BATCH_BYTES,
         max_attempts: int = 5,

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 from .field_work_order_sync_line_mixin import wire_datetime
 
@@ -8,13 +8,16 @@ class FieldWorkOrderChecklistLine(models.Model):
     _inherit = ["field.work.order.checklist.line", "field.work.order.sync.line.mixin"]
     _sync_wire_fields = ("name", "required", "done", "done_by", "done_on")
 
-    def _sync_wire(self):
+    @api.model
+    def _sync_wire(self, rows):
         """The ``checklist`` of a pulled order."""
+        users = {user.id: user.name for user in self.env["res.users"].browse(
+            sorted({row["done_by"] for row in rows} - {None}))}
         return [{
-            "id": line.id,
-            "name": line.name,
-            "required": line.required,
-            "done": line.done,
-            "done_by": line.done_by.name or False,
-            "done_on": wire_datetime(line.done_on),
-        } for line in self]
+            "id": row["id"],
+            "name": row["name"],
+            "required": bool(row["required"]),
+            "done": bool(row["done"]),
+            "done_by": users.get(row["done_by"]) or False,
+            "done_on": wire_datetime(row["done_on"]),
+        } for row in rows]

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class FieldWorkOrderMaterial(models.Model):
@@ -7,17 +7,23 @@ class FieldWorkOrderMaterial(models.Model):
     _sync_wire_fields = ("product_id", "product_uom_qty", "quantity_used", "product_uom_id",
                          "lot_id", "equipment_id")
 
-    def _sync_wire(self):
+    @api.model
+    def _sync_wire(self, rows):
         """The ``materials`` of a pulled order."""
+        products = {product.id: product.display_name for product in self.env["product.product"]
+                    .browse(sorted({row["product_id"] for row in rows}))}
+        uoms = {uom.id: uom.name for uom in self.env["uom.uom"].browse(
+            sorted({row["product_uom_id"] for row in rows} - {None}))}
         # Technicians cannot read stock.lot; the lot names of their own lines are fine to show.
-        lot_names = {lot.id: lot.name for lot in self.lot_id}
+        lot_names = {lot.id: lot.name for lot in self.env["stock.lot"].browse(
+            sorted({row["lot_id"] for row in rows} - {None}))}
         return [{
-            "id": line.id,
-            "product_id": line.product_id.id,
-            "product_name": line.product_id.display_name,
-            "product_uom_qty": line.product_uom_qty,
-            "quantity_used": line.quantity_used,
-            "uom": line.product_uom_id.name or False,
-            "lot": lot_names.get(line.lot_id.id, False),
-            "equipment_id": line.equipment_id.id or False,
-        } for line in self]
+            "id": row["id"],
+            "product_id": row["product_id"],
+            "product_name": products[row["product_id"]],
+            "product_uom_qty": float(row["product_uom_qty"] or 0),
+            "quantity_used": float(row["quantity_used"] or 0),
+            "uom": uoms.get(row["product_uom_id"]) or False,
+            "lot": lot_names.get(row["lot_id"], False),
+            "equipment_id": row["equipment_id"] or False,
+        } for row in rows]

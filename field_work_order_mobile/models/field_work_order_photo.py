@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 from .field_work_order_sync_line_mixin import wire_datetime
 
@@ -8,13 +8,14 @@ class FieldWorkOrderPhoto(models.Model):
     _inherit = ["field.work.order.photo", "field.work.order.sync.line.mixin"]
     _sync_wire_fields = ("kind", "taken_on", "note", "equipment_id")
 
-    def _sync_wire(self):
+    @api.model
+    def _sync_wire(self, rows):
         """The ``photos`` of a pulled order: metadata, the bytes come from the url."""
         return [{
-            "id": photo.id,
-            "kind": photo.kind,
-            "taken_on": wire_datetime(photo.taken_on),
-            "note": photo.note or False,
-            "equipment_id": photo.equipment_id.id or False,
-            "url": f"/web/image/field.work.order.photo/{photo.id}/image",
-        } for photo in self]
+            "id": row["id"],
+            "kind": row["kind"] or False,
+            "taken_on": wire_datetime(row["taken_on"]),
+            "note": row["note"] or False,
+            "equipment_id": row["equipment_id"] or False,
+            "url": f"/web/image/field.work.order.photo/{row['id']}/image",
+        } for row in rows]

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class FieldWorkOrderQuote(models.Model):
@@ -10,10 +10,11 @@ class FieldWorkOrderQuote(models.Model):
     _inherit = ["field.work.order.quote", "field.work.order.sync.line.mixin"]
     _sync_wire_fields = ("name", "state", "validity_date", "approved_option_id", "signer_name")
 
-    def _sync_wire(self):
+    @api.model
+    def _sync_wire(self, rows):
         """The ``quotes`` of a pulled order, with their options and lines (three queries)."""
         options = self.env["field.work.order.quote.option"].search_fetch(
-            [("quote_id", "in", self.ids)],
+            [("quote_id", "in", [row["id"] for row in rows])],
             ["quote_id", "name", "amount_untaxed", "amount_tax", "amount_total"],
         )
         lines = self.env["field.work.order.quote.line"].search_fetch(
@@ -43,13 +44,13 @@ class FieldWorkOrderQuote(models.Model):
                 "lines": lines_of[option.id],
             })
         return [{
-            "id": quote.id,
-            "name": quote.name,
-            "state": quote.state,
-            "validity_date": fields.Date.to_string(quote.validity_date) if quote.validity_date else False,
+            "id": row["id"],
+            "name": row["name"],
+            "state": row["state"],
+            "validity_date": fields.Date.to_string(row["validity_date"]) if row["validity_date"] else False,
             # The approved option's total with taxes (0 until one is approved).
-            "amount_total": totals.get(quote.approved_option_id.id, 0.0),
-            "approved_option_id": quote.approved_option_id.id or False,
-            "signer_name": quote.signer_name or False,
-            "options": options_of[quote.id],
-        } for quote in self]
+            "amount_total": totals.get(row["approved_option_id"], 0.0),
+            "approved_option_id": row["approved_option_id"] or False,
+            "signer_name": row["signer_name"] or False,
+            "options": options_of[row["id"]],
+        } for row in rows]

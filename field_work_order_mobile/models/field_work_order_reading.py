@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 from .field_work_order_sync_line_mixin import wire_datetime
 
@@ -9,17 +9,18 @@ class FieldWorkOrderReading(models.Model):
     _sync_wire_fields = ("equipment_id", "name", "value", "uom", "min_value", "max_value",
                          "has_range", "out_of_range", "taken_on")
 
-    def _sync_wire(self):
+    @api.model
+    def _sync_wire(self, rows):
         """The ``readings`` of a pulled order."""
         return [{
-            "id": reading.id,
-            "equipment_id": reading.equipment_id.id,
-            "name": reading.name,
-            "value": reading.value,
-            "uom": reading.uom or False,
-            "min_value": reading.min_value,
-            "max_value": reading.max_value,
-            "has_range": reading.has_range,
-            "out_of_range": reading.out_of_range,
-            "taken_on": wire_datetime(reading.taken_on),
-        } for reading in self]
+            "id": row["id"],
+            "equipment_id": row["equipment_id"] or False,
+            "name": row["name"],
+            "value": float(row["value"] or 0),
+            "uom": row["uom"] or False,
+            "min_value": float(row["min_value"] or 0),
+            "max_value": float(row["max_value"] or 0),
+            "has_range": bool(row["has_range"]),
+            "out_of_range": bool(row["out_of_range"]),
+            "taken_on": wire_datetime(row["taken_on"]),
+        } for row in rows]

@@ -168,8 +168,10 @@ class FieldWorkOrderSyncEquipment(models.Model):
     # ------------------------------------------------------------------
     # The units in a pulled order
     # ------------------------------------------------------------------
-    def _sync_equipment_by_order(self):
+    def _sync_equipment_by_order(self, rows):
         """{order id: {"equipment_ids", "equipment", "reading_definitions"}} for a pull page.
+
+        ``rows``: the orders' columns (``_sync_order_rows``).
 
         The units of each order (retired ones too: the order is about them) and the
         units in service at its site, with their last visits: a constant number of
@@ -185,10 +187,11 @@ class FieldWorkOrderSyncEquipment(models.Model):
         )):
             links[order_id].append(unit_id)
         own_ids = sorted({unit_id for ids in links.values() for unit_id in ids})
+        sites = {row["service_partner_id"] for row in rows.values()} - {None}
         # As the caller: the units of their companies (record rules).
         units = self.env["field.work.order.equipment"].with_context(active_test=False).search_fetch(
             ["|", ("id", "in", own_ids),
-             "&", ("active", "=", True), ("service_partner_id", "in", self.service_partner_id.ids)],
+             "&", ("active", "=", True), ("service_partner_id", "in", list(sites))],
             ["name", "active", "serial_number", "product_id", "manufacturer", "location_note",
              "install_date", "warranty_end", "service_partner_id"],
         )
@@ -202,7 +205,7 @@ class FieldWorkOrderSyncEquipment(models.Model):
                     for product in units.product_id.sudo()}
         definitions = defaultdict(list)
         for definition in self.env["field.work.order.job.type.reading"].search_fetch(
-            [("job_type_id", "in", self.job_type_id.ids)],
+            [("job_type_id", "in", list({row["job_type_id"] for row in rows.values()} - {None}))],
             ["job_type_id", "name", "uom", "min_value", "max_value", "has_range"],
         ):
             definitions[definition.job_type_id.id].append({
@@ -211,12 +214,13 @@ class FieldWorkOrderSyncEquipment(models.Model):
                 "has_range": definition.has_range,
             })
         result = {}
-        for order in self:
-            own = [by_id[unit_id] for unit_id in links[order.id] if unit_id in by_id]
-            shown_units = own + [unit for unit in at_site[order.service_partner_id.id]
+        for order_id in self.ids:
+            row = rows[order_id]
+            own = [by_id[unit_id] for unit_id in links[order_id] if unit_id in by_id]
+            shown_units = own + [unit for unit in at_site[row["service_partner_id"]]
                                  if unit not in own]
-            day = order.scheduled_start and order.scheduled_start.date()
-            result[order.id] = {
+            day = row["scheduled_start"] and row["scheduled_start"].date()
+            result[order_id] = {
                 "equipment_ids": [unit.id for unit in own],
                 "equipment": [{
                     "id": unit.id,
@@ -231,9 +235,9 @@ class FieldWorkOrderSyncEquipment(models.Model):
                     "under_warranty": unit._fwo_under_warranty(day),
                     "active": unit.active,
                     "history": [visit for visit in visits[unit.id]
-                                if visit["order_id"] != order.id][:HISTORY_SIZE],
+                                if visit["order_id"] != order_id][:HISTORY_SIZE],
                 } for unit in shown_units],
-                "reading_definitions": definitions[order.job_type_id.id],
+                "reading_definitions": definitions[row["job_type_id"]],
             }
         return result
 

@@ -11,24 +11,26 @@ from odoo.addons.field_work_order.models.field_work_order import OPEN_STATES
 class FieldWorkOrderSyncPriceBook(models.Model):
     _inherit = "field.work.order"
 
-    def _sync_price_books(self, materials):
+    def _sync_price_books(self, materials, rows):
         """{order id: price book} of the page: its job type's options and the quotable products.
 
         ``materials``: the page's material lines in wire form (their products are
-        quotable too). The prices are the quote's own (``_fwo_pricing_of``,
-        ``_fwo_unit_prices``): a device only shows them as an estimate, the server
-        prices the quote it sends. One query per model for the books, the customers'
-        pricelists and fiscal positions for the whole page (``_fwo_pricings_of``),
-        then one pricing per pricelist and fiscal position, for the open orders
-        only: quotes are made on those. Read with ``sudo()``
-        after the caller's own search found the orders: technicians cannot read
-        pricelist rules nor fiscal positions, and see only the prices of the
-        customers of their own orders.
+        quotable too); ``rows``: the orders' columns (``_sync_order_rows``). The prices
+        are the quote's own (``_fwo_pricing_of``, ``_fwo_unit_prices``): a device only
+        shows them as an estimate, the server prices the quote it sends. One query per
+        model for the books, the customers' pricelists and fiscal positions for the whole
+        page (``_fwo_pricings_of``, once per customer, address and company), then one
+        pricing per pricelist and fiscal position, for the open orders only: quotes are
+        made on those. Orders with the same pricing, job type and products share one
+        book. Read with ``sudo()`` after the caller's own search found the orders:
+        technicians cannot read pricelist rules nor fiscal positions, and see only the
+        prices of the customers of their own orders.
         """
         if not self:
             return {}
+        job_type_ids = {row["job_type_id"] for row in rows.values() if row["job_type_id"]}
         options = self.env["field.work.order.job.type.option"].search_fetch(
-            [("job_type_id", "in", self.job_type_id.ids)], ["job_type_id", "name"],
+            [("job_type_id", "in", list(job_type_ids))], ["job_type_id", "name"],
         )
         lines = self.env["field.work.order.job.type.option.line"].search_fetch(
             [("option_id", "in", options.ids)], ["option_id", "product_id", "quantity"],
@@ -38,26 +40,28 @@ class FieldWorkOrderSyncPriceBook(models.Model):
             lines_of[line.option_id.id].append(line)
         for option in options:
             book_of[option.job_type_id.id].append(option)
-        products_of, groups = {}, defaultdict(set)
-        pricing_of_customer, pricing_of_order = {}, {}
-        Quote = self.env["field.work.order.quote"].sudo()
+        offered = {job_type_id: {line.product_id.id for option in book_of[job_type_id]
+                                 for line in lines_of[option.id]} for job_type_id in job_type_ids}
         # Quotes are made on open orders only: the others get an empty book, unpriced.
-        closed = self.filtered(lambda order: order.state not in OPEN_STATES)
-        pricings = Quote._fwo_pricings_of((self - closed).sudo())
-        for order in self - closed:
-            products_of[order.id] = {
-                line.product_id.id for option in book_of[order.job_type_id.id]
-                for line in lines_of[option.id]
-            } | {material["product_id"] for material in materials[order.id]}
-            customer = (order.partner_id.id, order.service_partner_id.id, order.company_id.id)
-            if customer not in pricing_of_customer:
-                values = pricings[order.id]
-                pricing_of_customer[customer] = (
-                    values["pricelist_id"] or False, values["fiscal_position_id"] or False,
-                    values["currency_id"], order.company_id.id or self.env.company.id,
-                )
-            pricing_of_order[order.id] = pricing_of_customer[customer]
-            groups[pricing_of_order[order.id]] |= products_of[order.id]
+        open_ids = [order_id for order_id in self.ids if rows[order_id]["state"] in OPEN_STATES]
+        customer_of = {order_id: (rows[order_id]["partner_id"], rows[order_id]["service_partner_id"],
+                                  rows[order_id]["company_id"]) for order_id in open_ids}
+        first_of = {}  # the pricing depends on the customer, its address and the company only
+        for order_id in open_ids:
+            first_of.setdefault(customer_of[order_id], order_id)
+        pricings = self.env["field.work.order.quote"].sudo()._fwo_pricings_of(
+            self.browse(first_of.values()).sudo())
+        pricing_of_customer = {customer: (
+            pricings[order_id]["pricelist_id"] or False,
+            pricings[order_id]["fiscal_position_id"] or False,
+            pricings[order_id]["currency_id"], customer[2] or self.env.company.id,
+        ) for customer, order_id in first_of.items()}
+        products_of, groups = {}, defaultdict(set)
+        for order_id in open_ids:
+            products_of[order_id] = frozenset(
+                offered.get(rows[order_id]["job_type_id"], ())
+            ).union(material["product_id"] for material in materials[order_id])
+            groups[pricing_of_customer[customer_of[order_id]]] |= products_of[order_id]
         env = self.sudo().env
         Line = env["field.work.order.quote.line"]
         digits = env["decimal.precision"].precision_get("Product Price")
@@ -83,28 +87,38 @@ class FieldWorkOrderSyncPriceBook(models.Model):
         names = {product.id: (product.display_name, product.uom_id.name)
                  for product in self.env["product.product"].browse(
                      sorted(set().union(set(), *products_of.values()))) if product.sale_ok}
-        books = {order.id: {"currency": (order.company_id or self.env.company).currency_id.name,
-                            "options": [], "products": []} for order in closed}
-        for order in self - closed:
-            key = pricing_of_order[order.id]
-            books[order.id] = {
-                "currency": currencies[key],
-                "options": [{
-                    "id": option.id,
-                    "name": option.name,
-                    "lines": [{
-                        "product_id": line.product_id.id,
-                        "name": names[line.product_id.id][0],
-                        "quantity": line.quantity,
-                        **prices[key, line.product_id.id],
-                    } for line in lines_of[option.id] if line.product_id.id in names],
-                } for option in book_of[order.job_type_id.id]],
-                "products": sorted(({
-                    "id": product_id,
-                    "name": names[product_id][0],
-                    "uom": names[product_id][1] or False,
-                    **prices[key, product_id],
-                } for product_id in products_of[order.id] if product_id in names),
-                    key=lambda p: (p["name"], p["id"])),
-            }
+        company_currency = {company.id: company.currency_id.name for company in self.env[
+            "res.company"].browse({row["company_id"] for row in rows.values() if row["company_id"]})}
+        books, shared = {}, {}
+        for order_id in self.ids:
+            row = rows[order_id]
+            if order_id not in products_of:
+                books[order_id] = {"currency": company_currency.get(row["company_id"])
+                                   or self.env.company.currency_id.name,
+                                   "options": [], "products": []}
+                continue
+            key = pricing_of_customer[customer_of[order_id]]
+            book_key = (key, row["job_type_id"], products_of[order_id])
+            if book_key not in shared:
+                shared[book_key] = {
+                    "currency": currencies[key],
+                    "options": [{
+                        "id": option.id,
+                        "name": option.name,
+                        "lines": [{
+                            "product_id": line.product_id.id,
+                            "name": names[line.product_id.id][0],
+                            "quantity": line.quantity,
+                            **prices[key, line.product_id.id],
+                        } for line in lines_of[option.id] if line.product_id.id in names],
+                    } for option in book_of[row["job_type_id"]]],
+                    "products": sorted(({
+                        "id": product_id,
+                        "name": names[product_id][0],
+                        "uom": names[product_id][1] or False,
+                        **prices[key, product_id],
+                    } for product_id in products_of[order_id] if product_id in names),
+                        key=lambda p: (p["name"], p["id"])),
+                }
+            books[order_id] = shared[book_key]
         return books

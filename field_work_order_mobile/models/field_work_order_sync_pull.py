@@ -23,6 +23,17 @@ MAX_PAGE = 1000
 HISTORY_SIZE = 5  # past orders at the address in a pulled order's ``history``
 HISTORY_CHARS = 300  # of their description
 CURSOR_VERSION = 2  # 2: readable key names
+#: The order's own columns a pulled order shows or its price book needs (read in SQL, see
+#: ``_sync_order_rows``).
+ORDER_COLUMNS = (
+    "name", "sync_version", "state", "priority", "partner_id", "service_partner_id",
+    "unit_number", "access_instructions", "site_contact_name", "site_contact_phone",
+    "description", "safety_requirements", "job_type_id", "scheduled_start", "scheduled_end",
+    "deadline", "date_started", "date_completed", "user_id", "signed_by", "signed_on",
+    "company_id",
+)
+#: The fields of a pulled order's ``service_address`` taken as they are from the address.
+ADDRESS_KEYS = ("street", "street2", "city", "zip", "country", "phone")
 
 
 class FieldWorkOrderSyncPull(models.Model):
@@ -152,7 +163,10 @@ class FieldWorkOrderSyncPull(models.Model):
 
         Each line model gives its lines of the page in wire form (``_sync_wire``),
         with one query per model; the notes are one query too (``search_fetch``: no
-        split in prefetch batches of 1,000 records).
+        split in prefetch batches of 1,000 records). The orders' own columns are read
+        as rows (``_sync_order_rows``) and their customers, job types and lead
+        technicians once each: no field is read order by order through the ORM but
+        the technicians.
         """
         materials = self.env["field.work.order.material"]._sync_wire_by_order(self)
         labor = self.env["field.work.order.labor"]._sync_wire_by_order(self)
@@ -172,54 +186,63 @@ class FieldWorkOrderSyncPull(models.Model):
                     "date": wire_datetime(message.date),
                     "body": html2plaintext(message.body or "").strip(),
                 })
-        history = self._sync_history()
+        rows = self._sync_order_rows()
+        history = self._sync_history(rows)
         quotes = self.env["field.work.order.quote"]._sync_wire_by_order(self)
-        price_books = self._sync_price_books(materials)
-        payments = self._fwo_payment_info()
-        equipment = self._sync_equipment_by_order()  # field_work_order_sync_equipment.py
+        price_books = self._sync_price_books(materials, rows)
+        payments = self._sync_payments()
+        equipment = self._sync_equipment_by_order(rows)  # field_work_order_sync_equipment.py
         readings = self.env["field.work.order.reading"]._sync_wire_by_order(
             self, order="taken_on, id")
+        partners = self._sync_partners(rows)
+        job_types = {job_type.id: job_type.name for job_type in self.env["field.work.order.job.type"]
+                     .browse({row["job_type_id"] for row in rows.values() if row["job_type_id"]})}
+        users = {user.id: user.name for user in self.env["res.users"].browse(
+            {row["user_id"] for row in rows.values() if row["user_id"]})}
+        # Not fetch(): for a relation alone it checks the record rules in Python, order by
+        # order; a search checks them in its SQL.
+        self.search_fetch([("id", "in", self.ids)], ["technician_ids"])
         result = []
         for order in self:
-            partner, address = order.partner_id, order.service_partner_id
+            row = rows[order.id]
+            partner = partners[row["partner_id"]]
+            address = partners[row["service_partner_id"]]
             result.append({
                 "id": order.id,
-                "name": order.name,
-                "version": order.sync_version,
-                "state": order.state,
-                "priority": order.priority,
+                "name": row["name"],
+                "version": row["sync_version"],
+                "state": row["state"],
+                "priority": row["priority"],
                 "partner": {
-                    "id": partner.id, "name": partner.name or "", "phone": partner.phone or False,
-                    "email": partner.email or False,
+                    "id": partner["id"], "name": partner["name"] or "",
+                    "phone": partner["phone"], "email": partner["email"],
                 },
                 "service_address": {
-                    "id": address.id, "name": address.name or partner.name or "",
-                    "street": address.street or False, "street2": address.street2 or False,
-                    "city": address.city or False, "zip": address.zip or False,
-                    "country": address.country_id.name or False, "phone": address.phone or False,
+                    "id": address["id"], "name": address["name"] or partner["name"] or "",
+                    **{key: address[key] for key in ADDRESS_KEYS},
                 },
-                "unit_number": order.unit_number or False,
-                "access_instructions": order.access_instructions or False,
-                "site_contact_name": order.site_contact_name or False,
-                "site_contact_phone": order.site_contact_phone or False,
-                "description": order.description or False,
-                "safety_requirements": order.safety_requirements or False,
-                "job_type": order.job_type_id.name or False,
-                "scheduled_start": wire_datetime(order.scheduled_start),
-                "scheduled_end": wire_datetime(order.scheduled_end),
-                "deadline": wire_datetime(order.deadline),
-                "date_started": wire_datetime(order.date_started),
-                "date_completed": wire_datetime(order.date_completed),
-                "user_id": order.user_id.id or False,
-                "user_name": order.user_id.name or False,
+                "unit_number": row["unit_number"] or False,
+                "access_instructions": row["access_instructions"] or False,
+                "site_contact_name": row["site_contact_name"] or False,
+                "site_contact_phone": row["site_contact_phone"] or False,
+                "description": row["description"] or False,
+                "safety_requirements": row["safety_requirements"] or False,
+                "job_type": job_types.get(row["job_type_id"]) or False,
+                "scheduled_start": wire_datetime(row["scheduled_start"]),
+                "scheduled_end": wire_datetime(row["scheduled_end"]),
+                "deadline": wire_datetime(row["deadline"]),
+                "date_started": wire_datetime(row["date_started"]),
+                "date_completed": wire_datetime(row["date_completed"]),
+                "user_id": row["user_id"] or False,
+                "user_name": users.get(row["user_id"]) or False,
                 "technician_ids": order.technician_ids.ids,
                 "materials": materials[order.id],
                 "labor": labor[order.id],
                 "checklist": checklist[order.id],
                 "photos": photos[order.id],
                 "notes": notes[order.id],
-                "signed_by": order.signed_by or False,
-                "signed_on": wire_datetime(order.signed_on),
+                "signed_by": row["signed_by"] or False,
+                "signed_on": wire_datetime(row["signed_on"]),
                 "history": history.get(order.id, []),
                 "quotes": quotes[order.id],
                 "price_book": price_books[order.id],
@@ -229,8 +252,52 @@ class FieldWorkOrderSyncPull(models.Model):
             })
         return result
 
-    def _sync_history(self):
+    def _sync_payments(self):
+        """{order id: ``_fwo_payment_info``} of the page's orders linked to an invoice.
+
+        Most pulled orders have none (``payment`` false): only the others are looked at.
+        """
+        self.flush_model(["invoice_ids"])
+        return self.browse(row[0] for row in self.env.execute_query(SQL(
+            "SELECT DISTINCT work_order_id FROM field_work_order_account_move_rel "
+            "WHERE work_order_id IN %s", tuple(self.ids),
+        )))._fwo_payment_info() if self else {}
+
+    def _sync_order_rows(self):
+        """{order id: its columns in ``ORDER_COLUMNS``} of a page, one query.
+
+        The page's ids come from the caller's own search (record rules, active): its
+        columns are read in SQL rather than record by record through the ORM, which
+        cost more than the rest of the page together.
+        """
+        self.flush_recordset(ORDER_COLUMNS)
+        return {row["id"]: row for row in self.env.execute_query_dict(SQL(
+            "SELECT id, %s FROM field_work_order WHERE id IN %s",
+            SQL(", ").join(SQL.identifier(name) for name in ORDER_COLUMNS), tuple(self.ids),
+        ))} if self else {}
+
+    def _sync_partners(self, rows):
+        """{partner id: its wire fields} of the page's customers and service addresses.
+
+        Read as the caller through the ORM, once per partner rather than once per order;
+        ``None`` (no address) gives the empty address.
+        """
+        ids = {row[key] for row in rows.values() for key in ("partner_id", "service_partner_id")}
+        partners = {None: {"id": False, "name": False, "phone": False, "email": False,
+                           **dict.fromkeys(ADDRESS_KEYS, False)}}
+        for partner in self.env["res.partner"].browse(sorted(ids - {None})):
+            partners[partner.id] = {
+                "id": partner.id, "name": partner.name, "phone": partner.phone or False,
+                "email": partner.email or False, "street": partner.street or False,
+                "street2": partner.street2 or False, "city": partner.city or False,
+                "zip": partner.zip or False, "country": partner.country_id.name or False,
+            }
+        return partners
+
+    def _sync_history(self, rows):
         """{order id: past work at its service address}, newest first, one query for the page.
+
+        ``rows``: the orders' columns (``_sync_order_rows``).
 
         "Past work at the address": the other done or verified orders at the same service
         address in the caller's companies, whoever did them. Technicians cannot read those
@@ -239,12 +306,12 @@ class FieldWorkOrderSyncPull(models.Model):
         description (docs/security.md). The top ``HISTORY_SIZE + 1`` per address, so that
         each order still has ``HISTORY_SIZE`` once itself is left out.
         """
-        addresses = tuple(self.service_partner_id.ids)
+        addresses = tuple({row["service_partner_id"] for row in rows.values()} - {None})
         if not addresses:
             return {}
         self.flush_model(["service_partner_id", "state", "active", "company_id", "date_completed",
                           "name", "job_type_id", "user_id", "description"])
-        rows = self.env.execute_query_dict(SQL(
+        past = self.env.execute_query_dict(SQL(
             "SELECT id, service_partner_id, name, date_completed, job_type_id, user_id, "
             "description FROM ("
             " SELECT id, service_partner_id, name, date_completed, job_type_id, user_id,"
@@ -258,20 +325,20 @@ class FieldWorkOrderSyncPull(models.Model):
         ))
         # Only the names of the job types and lead technicians of those rows.
         job_types = {job_type.id: job_type.name for job_type in self.env["field.work.order.job.type"]
-                     .sudo().browse({row["job_type_id"] for row in rows if row["job_type_id"]})}
+                     .sudo().browse({row["job_type_id"] for row in past if row["job_type_id"]})}
         users = {user.id: user.name for user in self.env["res.users"].sudo().browse(
-            {row["user_id"] for row in rows if row["user_id"]})}
+            {row["user_id"] for row in past if row["user_id"]})}
         by_address = defaultdict(list)
-        for row in rows:
+        for row in past:
             by_address[row["service_partner_id"]].append(row)
         return {
-            order.id: [{
+            order_id: [{
                 "name": row["name"],
                 "date_completed": wire_datetime(row["date_completed"]),
                 "job_type": job_types.get(row["job_type_id"], False) or False,
                 "technician": users.get(row["user_id"], False) or False,
                 "description": (row["description"] or "").strip() or False,
-            } for row in by_address[order.service_partner_id.id] if row["id"] != order.id][
+            } for row in by_address[rows[order_id]["service_partner_id"]] if row["id"] != order_id][
                 :HISTORY_SIZE]
-            for order in self
+            for order_id in self.ids
         }

@@ -41,7 +41,8 @@ class FieldWorkOrderSyncPush(models.Model):
         (unique uuid) is written in the same transaction as its effects: both commit, or
         neither does and a retry applies it then. What every operation would look up again
         is read once for the batch: the orders the caller can see (record rules), their
-        lines, and the uuids logged by earlier pushes.
+        lines, and the uuids logged by earlier pushes; the batch's new uuids are claimed
+        with one ``INSERT`` before the first operation runs.
         """
         self._sync_check_user()
         if not isinstance(operations, list):
@@ -53,8 +54,9 @@ class FieldWorkOrderSyncPush(models.Model):
             ))
         ops = [op if isinstance(op, dict) else {} for op in operations]
         orders = self._sync_push_orders(ops)
-        logged = self._sync_logged([op.get("uuid") for op in ops])
         handlers = self._sync_handlers()
+        logged = self._sync_logged([op.get("uuid") for op in ops])
+        self._sync_claim(ops, logged, handlers)
         results, notify = [], set()
         for op in ops:
             results.append(self._sync_push_one(op, orders, logged, handlers, notify))
@@ -113,11 +115,8 @@ class FieldWorkOrderSyncPush(models.Model):
                 uuid if isinstance(uuid, str) and "\x00" not in uuid else False, "error",
                 self.env._("Each operation must be a dict with a uuid (a string of 1 to 64 characters)."),
             )
-        order_id = op.get("order_id")
-        order_id = order_id if self._fwo_is_id(order_id) else 0
-        op_type = op.get("type")
-        op_type = op_type if isinstance(op_type, str) and op_type in handlers else ""
-        first = logged.get(uuid) or self._sync_claim(uuid, order_id, op_type[:32], op.get("at"))
+        order_id, op_type = self._sync_op_keys(op, handlers)
+        first = logged.get(uuid)  # an earlier push's, or an earlier operation of this batch
         if first:
             return self._sync_duplicate(uuid, first, orders)
         order = orders.get(order_id, self.browse())  # empty: not visible to the caller
@@ -169,32 +168,49 @@ class FieldWorkOrderSyncPush(models.Model):
     def _sync_is_uuid(self, value):
         return isinstance(value, str) and 1 <= len(value) <= 64 and "\x00" not in value
 
-    def _sync_claim(self, uuid, order_id, op_type, at):
-        """Insert the uuid's log row; return the first result's row if the uuid was seen.
+    def _sync_op_keys(self, op, handlers):
+        """(order id or 0, type or "") of an operation, as its log row records them."""
+        order_id, op_type = op.get("order_id"), op.get("type")
+        return (order_id if self._fwo_is_id(order_id) else 0,
+                op_type if isinstance(op_type, str) and op_type in handlers else "")
 
-        Under Odoo's REPEATABLE READ, a row with the same uuid committed by a concurrent
-        request that this transaction cannot see makes the insert fail with a serialization
-        error: Odoo retries the request, which then sees the row and answers ``duplicate``.
-        A concurrent request still running makes this insert wait for its outcome.
+    def _sync_claim(self, ops, logged, handlers):
+        """Insert the log rows of the batch's new uuids, one query; ``logged`` gets the others.
+
+        Each uuid is claimed once, with its first operation; a later operation with the
+        same uuid answers ``duplicate`` with the first one's result. The rows commit or
+        vanish with the batch's effects, so claiming them all before the first operation
+        runs guarantees what claiming each just before it did. Under Odoo's REPEATABLE
+        READ, a row with the same uuid committed by a concurrent request that this
+        transaction cannot see makes the insert fail with a serialization error: Odoo
+        retries the request, which then sees the row and answers ``duplicate``. A
+        concurrent request still running makes this insert wait for its outcome.
         """
-        try:
-            at = datetime.strptime(at, WIRE_DATETIME)
-        except (TypeError, ValueError):
-            at = None  # logged as unknown; _sync_apply refuses the operation
-        rows = self.env.execute_query(SQL(
+        rows = {}
+        for op in ops:
+            uuid = op.get("uuid")
+            if not self._sync_is_uuid(uuid) or uuid in logged or uuid in rows:
+                continue
+            order_id, op_type = self._sync_op_keys(op, handlers)
+            try:
+                at = datetime.strptime(op.get("at"), WIRE_DATETIME)
+            except (TypeError, ValueError):
+                at = None  # logged as unknown; _sync_apply refuses the operation
+            rows[uuid] = SQL(
+                "(%s, %s, %s, %s, 'pending', %s::timestamp, %s, now() AT TIME ZONE 'UTC', %s, "
+                "now() AT TIME ZONE 'UTC')",
+                uuid, self.env.uid, order_id or None, op_type[:32], at, self.env.uid, self.env.uid,
+            )
+        if not rows:
+            return
+        claimed = {row[0] for row in self.env.execute_query(SQL(
             "INSERT INTO field_work_order_sync_operation "
             "(uuid, user_id, order_id, type, status, at, create_uid, create_date, write_uid, "
-            "write_date) VALUES (%s, %s, %s, %s, 'pending', %s, %s, now() AT TIME ZONE 'UTC', "
-            "%s, now() AT TIME ZONE 'UTC') ON CONFLICT (uuid) DO NOTHING RETURNING id",
-            uuid, self.env.uid, order_id or None, op_type, at, self.env.uid, self.env.uid,
-        ))
-        if rows:
-            return None
-        return self.env.execute_query_dict(SQL(
-            "SELECT user_id, order_id, type, status, message, version, res_id "
-            "FROM field_work_order_sync_operation WHERE uuid = %s",
-            uuid,
-        ))[0]
+            "write_date) VALUES %s ON CONFLICT (uuid) DO NOTHING RETURNING uuid",
+            SQL(", ").join(rows.values()),
+        ))}
+        # Logged since this batch's first read: answered as the duplicates they are.
+        logged.update(self._sync_logged([uuid for uuid in rows if uuid not in claimed]))
 
     def _sync_duplicate(self, uuid, first, orders):
         if first["user_id"] != self.env.uid:

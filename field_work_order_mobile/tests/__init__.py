@@ -16,3 +16,4 @@ from . import test_technician_app_equipment
 from . import test_js
 from . import test_sync_rules
 from . import test_sync_equipment
+from . import test_sync_push_queries

@@ -1,16 +1,19 @@
-"""Sync benchmark: 10,000 orders x 5 material lines for one technician.
+"""Sync benchmark: 10,000 orders x 5 material lines for one technician, 1,000 for another.
 
 Not a test (pytest does not collect it). Run from the repository root:
 
     .venv/bin/python tests/bench/sync_bench.py [--db fwo_bench] [--orders 10000] [--naive 300]
+        [--protocol jsonrpc|xmlrpc]
 
 It creates the database with our addons if it does not exist, adds the
 orders (one order made through the ORM, cloned with SQL), starts Odoo on a
-free port and measures, in one run: full pull, SQL queries per page for
-several page sizes (from Odoo's request log line), incremental pull of 100
-changed orders, push of 1,000 operations (start, note, material, checklist,
-labor), photos separately, and the naive read (odoorpc browsing order by
-order, timed on ``--naive`` orders and scaled to all of them).
+free port and measures, in one run: full pull of 1,000 and of ``--orders``
+orders, SQL queries per page for several page sizes (from Odoo's request log
+line), incremental pull of 100 changed orders, push of 1,000 operations (start,
+note, material, checklist, labor), photos separately, and the naive read
+(odoorpc browsing order by order, timed on ``--naive`` orders and scaled to all
+of them). ``sync_client`` talks ``--protocol`` (JSON-RPC by default, as
+docs/sync-client.md shows it).
 """
 
 import argparse
@@ -31,10 +34,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from scripts._odoo_server import OdooServer, db_exists  # noqa: E402
-from sync_client import SyncClient, XmlRpcTransport  # noqa: E402
+from sync_client import JsonRpcTransport, SyncClient, XmlRpcTransport  # noqa: E402
 from tests._rpc import Rpc  # noqa: E402
 
 WIRE = "%Y-%m-%d %H:%M:%S"
+SMALL = 1000  # orders of the second technician
+PROTOCOLS = {"jsonrpc": (JsonRpcTransport, "POST /jsonrpc"),
+             "xmlrpc": (XmlRpcTransport, "POST /xmlrpc/2/object")}
 
 
 def ensure_db(db):
@@ -115,19 +121,19 @@ def prepare(server, n_orders):
     return admin, tech_id, tech, products, ids
 
 
-def requests_logged(log_path, after):
+def requests_logged(log_path, after, request="POST /xmlrpc/2/object"):
     """(queries, SQL seconds, other server seconds) of each RPC logged after byte ``after``."""
     with open(log_path, "rb") as log:
         log.seek(after)
         lines = log.read().decode(errors="replace").splitlines()
     found = [re.search(r'" 200 - (\d+) ([\d.]+) ([\d.]+)', line) for line in lines
-             if "POST /xmlrpc/2/object" in line]
+             if request in line]
     return [(int(m.group(1)), float(m.group(2)), float(m.group(3))) for m in found if m]
 
 
-def last_request_queries(log_path, after):
+def last_request_queries(log_path, after, request):
     """Query count and SQL time of the last request logged after byte offset ``after``."""
-    queries, sql_time, _other = requests_logged(log_path, after)[-1]
+    queries, sql_time, _other = requests_logged(log_path, after, request)[-1]
     return queries, sql_time
 
 
@@ -149,6 +155,8 @@ def main():
     parser.add_argument("--orders", type=int, default=10000)
     parser.add_argument("--naive", type=int, default=300, help="orders read the naive way")
     parser.add_argument("--photos", type=int, default=10)
+    parser.add_argument("--protocol", choices=sorted(PROTOCOLS), default="jsonrpc",
+                        help="sync_client's transport")
     args = parser.parse_args()
 
     ensure_db(args.db)
@@ -161,10 +169,21 @@ def main():
         server.stop()
 
 
+def full_pull(transport, path):
+    """sync_client's full pull (pages of 500, into SQLite): (report, seconds)."""
+    client = SyncClient(transport, path, page_size=500)
+    report, seconds = timed(client.pull)
+    client.close()
+    return report, seconds
+
+
 def run(server, args):
+    _admin, _tech_id, small_tech, _products, small_ids = prepare(server, SMALL)
     admin, tech_id, tech, products, ids = prepare(server, args.orders)
-    print(f"{len(ids)} orders x 5 material lines for {tech} (uid {tech_id})\n")
-    transport = XmlRpcTransport(server.url, server.db, tech, tech, timeout=600)
+    print(f"{len(ids)} orders x 5 material lines for {tech} (uid {tech_id}), "
+          f"{len(small_ids)} for {small_tech}; sync_client over {args.protocol}\n")
+    transport_class, request = PROTOCOLS[args.protocol]
+    transport = transport_class(server.url, server.db, tech, tech, timeout=600)
     figures = {}
 
     # Queries per page: the first page of a full pull at several page sizes.
@@ -175,18 +194,28 @@ def run(server, args):
         page, seconds = timed(lambda lim=limit: transport.execute_kw(
             "field.work.order", "sync_pull", [], {"cursor": False, "limit": lim}))
         time.sleep(0.2)  # let the log line land
-        queries, sql_time = last_request_queries(server.log_path, offset)
+        queries, sql_time = last_request_queries(server.log_path, offset, request)
         per_page[limit] = queries
         print(f"page of {len(page['orders']):>3} orders: {queries} SQL queries, "
               f"{seconds:.2f} s ({sql_time:.2f} s in SQL)")
     figures["queries"] = per_page
 
     with tempfile.TemporaryDirectory() as tmp:
-        client = SyncClient(transport, Path(tmp) / "bench.sqlite3", page_size=500)
-        report, full = timed(client.pull)
-        print(f"\nfull pull (sync_client, pages of 500, into SQLite): {report.received} orders, "
-              f"{report.pages} pages, {full:.1f} s ({report.received / full:.0f} orders/s)")
+        small = transport_class(server.url, server.db, small_tech, small_tech, timeout=600)
+        for pulled, path in ((small, "small.sqlite3"), (transport, "bench.sqlite3")):
+            offset = server.log_path.stat().st_size
+            report, seconds = full_pull(pulled, Path(tmp) / path)
+            time.sleep(0.2)  # let the log lines land
+            logged = requests_logged(server.log_path, offset, request)
+            print(f"\nfull pull (sync_client, pages of 500, into SQLite): {report.received} "
+                  f"orders, {report.pages} pages, {seconds:.2f} s "
+                  f"({report.received / seconds:.0f} orders/s); in Odoo: {len(logged)} requests, "
+                  f"{sum(q for q, _s, _o in logged)} SQL queries, "
+                  f"{sum(s for _q, s, _o in logged):.2f} s in SQL + "
+                  f"{sum(o for _q, _s, o in logged):.2f} s other")
+        full = seconds
         assert report.received >= len(ids), report
+        client = SyncClient(transport, Path(tmp) / "bench.sqlite3", page_size=500)
 
         changed = ids[1000:1100]
         admin("field.work.order", "write", changed, {"description": "Changed for the bench"})
@@ -212,7 +241,7 @@ def run(server, args):
               f"{report.errors} errors, {report.conflicts} conflicts, {push:.1f} s "
               f"({pending / push:.0f} ops/s)")
         time.sleep(0.2)  # let the log lines land
-        logged = requests_logged(server.log_path, offset)
+        logged = requests_logged(server.log_path, offset, request)
         queries = sum(q for q, _s, _o in logged)
         print(f"  in Odoo: {len(logged)} requests, {queries} SQL queries "
               f"({queries / pending:.1f} per operation), "

@@ -55,7 +55,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from scripts._odoo_server import OdooServer, connect, db_exists, drop_database  # noqa: E402
-from sync_client import SyncClient, XmlRpcTransport  # noqa: E402
+from sync_client import JsonRpcTransport, SyncClient  # noqa: E402
 
 WIRE = "%Y-%m-%d %H:%M:%S"
 MODULES = "field_work_order,field_work_order_mobile,repair,sale_management,sale_stock"
@@ -646,7 +646,7 @@ class Bench:
                        "WHERE id = ANY(%s)", [orders])
         conn.close()
         products = self.ids["products"]
-        transport = XmlRpcTransport(self.server.url, self.server.db, login, login, timeout=3600)
+        transport = JsonRpcTransport(self.server.url, self.server.db, login, login, timeout=3600)
         with tempfile.TemporaryDirectory() as tmp:
             client = SyncClient(transport, Path(tmp) / "bench.sqlite3", page_size=500)
 
