@@ -189,8 +189,12 @@ def test_queue_push_conflicts_and_resolve(
     assert run(capsys, "push")[0] == 0
     assert server.orders[3]["state"] == "in_progress"
 
-    # Scheduled in the local copy (no pull since), in progress on the server: a conflict.
-    assert run(capsys, "queue", "transition", "WO/2026/00001", "on_my_way")[0] == 0
+    # The applied start shows in the local copy (no pull since): on my way is refused offline.
+    code, _out, err = run(capsys, "queue", "transition", "WO/2026/00001", "on_my_way")
+    assert code == 1 and "it is in progress" in err
+    # In progress in the local copy, put on hold on the server meanwhile: a conflict.
+    server.change(1, state="on_hold")
+    assert run(capsys, "queue", "transition", "WO/2026/00001", "hold")[0] == 0
     assert run(capsys, "push")[0] == 1
     code, out, _err = run(capsys, "resolve", "10", "--drop")
     assert code == 0 and out == "dropped operation #10\n"

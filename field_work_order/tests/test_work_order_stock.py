@@ -506,12 +506,12 @@ class TestWorkOrderStockQueries(WorkOrderCommon):
         orders = self.orders(self.tech)
         orders.picking_ids.button_validate()
         self.assertEqual(set(orders.picking_ids.mapped("state")), {"done"})
-        self.complete(orders, 265)
+        self.complete(orders, 268)
         self.assert_done(orders, self.tech.fwo_van_location_id)
 
     def test_complete_with_delivery_open(self):
         orders = self.orders(self.tech2)
         self.assertEqual(set(orders.picking_ids.mapped("state")), {"assigned"})
-        self.complete(orders, 268)
+        self.complete(orders, 271)
         self.assert_done(orders, orders.location_id)
         self.assertEqual(set(orders.picking_ids.mapped("state")), {"done"})
