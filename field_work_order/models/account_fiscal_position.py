@@ -1,4 +1,7 @@
+from collections import defaultdict
+
 from odoo import models
+from odoo.exceptions import AccessError
 
 
 class AccountFiscalPosition(models.Model):
@@ -15,6 +18,17 @@ class AccountFiscalPosition(models.Model):
         """
         europe = None
         candidates, result = {}, {}
+        # Each customer's own fiscal position is a company-dependent field: read it for
+        # all of them at once per company, not one query per customer.
+        partner_ids = defaultdict(set)
+        for company, partner, delivery in customers:
+            partner_ids[company].update(partner.ids + delivery.ids)
+        for company, ids in partner_ids.items():
+            try:
+                self.env["res.partner"].with_company(company).browse(ids).fetch(
+                    ["property_account_position_id", "country_id", "vat"])
+            except AccessError:
+                pass  # one the caller may not read: each is then read on its own, as before
         for company, partner, delivery in customers:
             key = (company, partner, delivery)
             if key in result:
