@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import models
-from odoo.exceptions import AccessError
 
 
 class AccountFiscalPosition(models.Model):
@@ -22,13 +21,11 @@ class AccountFiscalPosition(models.Model):
         # all of them at once per company, not one query per customer.
         partner_ids = defaultdict(set)
         for company, partner, delivery in customers:
-            partner_ids[company].update(partner.ids + delivery.ids)
+            if partner:  # the loop below reads both of them as the caller anyway
+                partner_ids[company].update(partner.ids + delivery.ids)
         for company, ids in partner_ids.items():
-            try:
-                self.env["res.partner"].with_company(company).browse(ids).fetch(
-                    ["property_account_position_id", "country_id", "vat"])
-            except AccessError:
-                pass  # one the caller may not read: each is then read on its own, as before
+            self.env["res.partner"].with_company(company).browse(ids).fetch(
+                ["property_account_position_id", "country_id", "vat"])
         for company, partner, delivery in customers:
             key = (company, partner, delivery)
             if key in result:
